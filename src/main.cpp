@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "cli/Application.h"
+
+int main(int argc, char** argv) { return infrasage::cli::runApplication(argc, argv); }

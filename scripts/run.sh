@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make run`: installs what is missing, builds, starts the project's own ClickHouse (dev instance,
+# .data/clickhouse), applies the schema and runs the server on :8080 in the foreground.
+# Ctrl-C (or SIGTERM) stops the server, then ClickHouse: nothing is left running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+bash scripts/build.sh
+
+export CLICKHOUSE_INSTANCE=dev
+bash scripts/clickhouse.sh start
+eval "$(bash scripts/clickhouse.sh env)"
+export CLICKHOUSE_URL CLICKHOUSE_USER CLICKHOUSE_PASSWORD_FILE
+export INFRASAGE_ENV="${INFRASAGE_ENV:-development}"
+export INFRASAGE_DATA_DIR="${INFRASAGE_DATA_DIR:-$PWD/.data/infrasage}"
+
+server_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  bash scripts/clickhouse.sh stop
+}
+trap cleanup EXIT INT TERM
+
+build/infrasage migrate
+cat <<MSG
+InfraSage is starting on http://localhost:8080 (INFRASAGE_ENV=$INFRASAGE_ENV).
+Send a record:
+  curl -s -X POST localhost:8080/api/v1/telemetry/batch -H 'Content-Type: application/json' \\
+    -d '[{"service_id":"checkout","metric_name":"latency_ms","value":42.5}]'
+Press Ctrl-C to stop the server and its ClickHouse.
+MSG
+build/infrasage serve &
+server_pid=$!
+wait "$server_pid"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, builds, starts the test ClickHouse (separate ports and
+# .data/clickhouse-test), runs every unit and integration test with CTest, a short libFuzzer run of
+# every fuzz target, then stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+bash scripts/build.sh
+
+export CLICKHOUSE_INSTANCE=test
+bash scripts/clickhouse.sh start
+trap 'bash scripts/clickhouse.sh stop' EXIT
+eval "$(bash scripts/clickhouse.sh env)"
+export CLICKHOUSE_URL CLICKHOUSE_USER CLICKHOUSE_PASSWORD_FILE CLICKHOUSE_HTTPS_URL CLICKHOUSE_TLS_CA_CERT
+
+status=0
+ctest --test-dir build --output-on-failure --timeout 600 -j2 || status=$?
+bash tests/fuzz/run.sh "${FUZZ_SECONDS:-20}" || status=$?
+exit "$status"

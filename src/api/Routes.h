@@ -1,0 +1,14 @@
+// api/Routes: the route table — every endpoint of the server, its method, path and access level,
+// in one list. A path that is not here does not exist (404).
+#pragma once
+
+#include <vector>
+
+#include "api/Services.h"
+#include "http/Route.h"
+
+namespace infrasage::api {
+
+std::vector<http::Route> buildRoutes(Services& services);
+
+}  // namespace infrasage::api

@@ -1,0 +1,179 @@
+#include "cli/ServeCommand.h"
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "api/ReadinessProbe.h"
+#include "api/Routes.h"
+#include "auth/DevelopmentAuthenticator.h"
+#include "cli/ClickHouseOptionsFromConfig.h"
+#include "cli/SignalWatcher.h"
+#include "http/AuthenticationFilter.h"
+#include "http/HttpServer.h"
+#include "ingest/IngestService.h"
+#include "observability/Log.h"
+#include "storage/ClickHouseRowSink.h"
+#include "storage/SchemaMigrations.h"
+#include "storage/Streams.h"
+
+namespace infrasage::cli {
+
+namespace {
+
+using observability::logError;
+using observability::logInfo;
+using observability::logWarn;
+
+// Applies migrations, retrying until ClickHouse answers, then starts delivery. Ingestion is open
+// meanwhile: acknowledged records wait in the WAL, so a ClickHouse outage at start loses nothing.
+class SchemaBootstrap {
+  public:
+    SchemaBootstrap(storage::ClickHouseClient& clickhouse, const std::string& database,
+                    wal::DeliveryWorker& delivery)
+        : thread_(
+              [this, &clickhouse, database, &delivery] { run(clickhouse, database, delivery); }) {}
+
+    ~SchemaBootstrap() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    SchemaBootstrap(const SchemaBootstrap&) = delete;
+    SchemaBootstrap& operator=(const SchemaBootstrap&) = delete;
+
+  private:
+    void run(storage::ClickHouseClient& clickhouse, const std::string& database,
+             wal::DeliveryWorker& delivery) {
+        storage::SchemaMigrations migrations(clickhouse, database);
+        while (true) {
+            try {
+                auto applied = migrations.apply();
+                logInfo("schema ready", {{"version", migrations.currentVersion()},
+                                         {"applied_now", applied.size()}});
+                break;
+            } catch (const std::exception& e) {
+                logWarn("schema migration failed; retrying", {{"error", e.what()}});
+            }
+            std::unique_lock lock(mutex_);
+            if (cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_; })) {
+                return;
+            }
+        }
+        delivery.start();
+    }
+
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+http::ServerOptions serverOptions(const config::Config& cfg) {
+    http::ServerOptions o;
+    o.host = cfg.listen_host;
+    o.port = cfg.listen_port;
+    o.tls_enabled = cfg.tls_enabled;
+    o.tls_cert = cfg.tls_cert;
+    o.tls_key = cfg.tls_key;
+    o.mtls_enabled = cfg.mtls_enabled;
+    o.mtls_client_ca = cfg.mtls_client_ca;
+    o.workers = cfg.http_workers;
+    o.read_timeout_seconds = cfg.http_read_timeout_seconds;
+    o.idle_timeout_seconds = cfg.http_idle_timeout_seconds;
+    o.max_body_bytes = cfg.max_body_bytes;
+    return o;
+}
+
+wal::DeliveryObserver deliveryObserver(observability::Metrics& metrics) {
+    wal::DeliveryObserver o;
+    o.on_insert = [&metrics](storage::StreamId stream, uint32_t rows,
+                             std::chrono::microseconds took) {
+        auto target = storage::streamTarget(stream);
+        metrics.addRowsWritten(target ? std::string(target->table) : "unknown", rows);
+        metrics.observeClickHouseRoundTrip(took);
+        metrics.setClickHouseUp(true);
+    };
+    o.on_error = [&metrics](const std::exception& e) {
+        metrics.addFlushError();
+        metrics.setClickHouseUp(false);
+        logWarn("clickhouse insert failed; will retry", {{"error", e.what()}});
+    };
+    return o;
+}
+
+std::shared_ptr<auth::Authenticator> authenticatorFor(const config::Config& cfg) {
+    if (cfg.production) {
+        return std::make_shared<auth::DenyAllAuthenticator>();
+    }
+    logWarn("development mode: unauthenticated requests act as the development tenant",
+            {{"tenant_id", cfg.dev_tenant}});
+    return std::make_shared<auth::DevelopmentAuthenticator>(cfg.dev_tenant);
+}
+
+}  // namespace
+
+int runServe(const config::Config& cfg) {
+    SignalWatcher signals;  // first: every thread created below inherits the blocked signals
+    observability::setLogLevel(cfg.log_level);
+    try {
+        observability::Metrics metrics;
+        storage::ClickHouseClient clickhouse(clickHouseOptions(cfg));
+        wal::WalOptions wal_options;
+        wal_options.dir = std::filesystem::path(cfg.data_dir) / "wal";
+        wal_options.segment_bytes = cfg.wal_segment_bytes;
+        wal_options.max_pending_bytes = cfg.wal_max_bytes;
+        std::filesystem::create_directories(wal_options.dir);
+        wal::WriteAheadLog wal(wal_options);
+        metrics.setWalMaxBytes(static_cast<double>(cfg.wal_max_bytes));
+
+        storage::ClickHouseRowSink sink(clickhouse);
+        wal::DeliveryOptions delivery_options;
+        delivery_options.target_rows = cfg.flush_rows;
+        delivery_options.max_delay = std::chrono::milliseconds(cfg.flush_interval_ms);
+        wal::DeliveryWorker delivery(wal, sink, delivery_options, deliveryObserver(metrics));
+
+        ingest::IngestService ingest(wal, ingest::IngestLimits{}, SystemClock::instance(), metrics,
+                                     cfg.ingest_max_inflight);
+        api::ReadinessProbe readiness(clickhouse, wal);
+        api::Services services{ingest,
+                               clickhouse,
+                               wal,
+                               delivery,
+                               metrics,
+                               readiness,
+                               cfg.production ? "production" : "development"};
+
+        http::HttpServer server(serverOptions(cfg), metrics);
+        server.addFilter(std::make_shared<http::AuthenticationFilter>(authenticatorFor(cfg)));
+        for (auto& route : api::buildRoutes(services)) {
+            server.addRoute(std::move(route));
+        }
+        server.bind();
+
+        auto bootstrap =
+            std::make_unique<SchemaBootstrap>(clickhouse, cfg.clickhouse_database, delivery);
+        signals.start([&server](int sig) {
+            logInfo("shutdown requested", {{"signal", sig}});
+            server.stop();
+        });
+        logInfo("listening", {{"address", cfg.listen_host + ":" + std::to_string(server.port())},
+                              {"tls", cfg.tls_enabled},
+                              {"environment", services.environment}});
+        server.serve();  // returns once in-flight requests are done
+
+        bootstrap.reset();
+        delivery.stop(std::chrono::seconds(cfg.shutdown_drain_seconds));
+        logInfo("stopped", {{"wal_pending_bytes", wal.pendingBytes()}});
+        return 0;
+    } catch (const std::exception& e) {
+        logError("fatal", {{"error", e.what()}});
+        return 1;
+    }
+}
+
+}  // namespace infrasage::cli

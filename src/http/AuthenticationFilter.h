@@ -1,0 +1,23 @@
+// http/AuthenticationFilter: the one place credentials are read. Public routes pass; every other
+// route gets a Principal from the Authenticator or is answered 401.
+#pragma once
+
+#include <memory>
+
+#include "auth/Authenticator.h"
+#include "http/Filter.h"
+
+namespace infrasage::http {
+
+class AuthenticationFilter final : public Filter {
+  public:
+    explicit AuthenticationFilter(std::shared_ptr<auth::Authenticator> authenticator)
+        : authenticator_(std::move(authenticator)) {}
+    std::string_view name() const override { return "authentication"; }
+    void onRequest(const Route& route, const Request& req, RequestContext& ctx) override;
+
+  private:
+    std::shared_ptr<auth::Authenticator> authenticator_;
+};
+
+}  // namespace infrasage::http

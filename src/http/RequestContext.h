@@ -1,0 +1,30 @@
+// http/RequestContext: per-request facts the pipeline establishes before a handler runs — request
+// id, route template, client address, and the authenticated principal.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "auth/Principal.h"
+#include "common/ApiError.h"
+
+namespace infrasage::http {
+
+struct RequestContext {
+    std::string request_id;
+    std::string route = "unmatched";  // route template, for logs and metrics (bounded cardinality)
+    std::string client_ip;
+    std::optional<auth::Principal> principal;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+
+    // The principal of an authenticated route; the pipeline guarantees it is set there.
+    const auth::Principal& caller() const {
+        if (!principal) {
+            throw ApiError(401, "unauthorized", "authentication required");
+        }
+        return *principal;
+    }
+};
+
+}  // namespace infrasage::http

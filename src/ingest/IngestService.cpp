@@ -1,0 +1,103 @@
+#include "ingest/IngestService.h"
+
+#include "common/ApiError.h"
+#include "storage/Streams.h"
+
+namespace infrasage::ingest {
+
+// Borrows a parser from the pool for one request and counts the request against the in-flight
+// bound; both are returned when the lease ends, whatever happens.
+class IngestService::ParserLease {
+  public:
+    explicit ParserLease(IngestService& service) : service_(service) {
+        if (service_.inflight_.fetch_add(1) >= service_.max_inflight_) {
+            service_.inflight_.fetch_sub(1);
+            throw ApiError(503, "overloaded", "too many concurrent ingestion requests")
+                .withRetryAfter(1);
+        }
+        std::lock_guard lock(service_.pool_mutex_);
+        if (!service_.parser_pool_.empty()) {
+            parser_ = std::move(service_.parser_pool_.back());
+            service_.parser_pool_.pop_back();
+        }
+    }
+    ~ParserLease() {
+        if (parser_) {
+            std::lock_guard lock(service_.pool_mutex_);
+            service_.parser_pool_.push_back(std::move(parser_));
+        }
+        service_.inflight_.fetch_sub(1);
+    }
+    ParserLease(const ParserLease&) = delete;
+    ParserLease& operator=(const ParserLease&) = delete;
+
+    RecordParser& parser() {
+        if (!parser_) {
+            parser_ = std::make_unique<RecordParser>(service_.limits_, service_.clock_);
+        }
+        return *parser_;
+    }
+
+  private:
+    IngestService& service_;
+    std::unique_ptr<RecordParser> parser_;
+};
+
+IngestService::IngestService(wal::WriteAheadLog& wal, IngestLimits limits, const Clock& clock,
+                             observability::Metrics& metrics, unsigned max_inflight)
+    : wal_(wal), limits_(limits), clock_(clock), metrics_(metrics), max_inflight_(max_inflight) {}
+
+IngestService::~IngestService() = default;
+
+IngestOutcome IngestService::ingestOne(std::string_view body, std::string_view tenant_id) {
+    ParserLease lease(*this);
+    try {
+        return persist(lease.parser().parseSingle(body, tenant_id));
+    } catch (const ApiError& e) {
+        metrics_.addRecordsRejected(e.code(), 1);
+        throw;
+    }
+}
+
+IngestOutcome IngestService::ingestBatch(std::string_view body, std::string_view tenant_id) {
+    ParserLease lease(*this);
+    try {
+        return persist(lease.parser().parseBatch(body, tenant_id));
+    } catch (const ApiError& e) {
+        metrics_.addRecordsRejected(e.code(), 1);
+        throw;
+    }
+}
+
+IngestOutcome IngestService::persist(ParseResult&& parsed) {
+    std::vector<wal::WalFrame> frames;
+    for (std::size_t i = 0; i < storage::kTelemetryTypeCount; ++i) {
+        if (parsed.encoded.counts[i] == 0) continue;
+        auto type = static_cast<storage::TelemetryType>(i);
+        frames.push_back(wal::WalFrame{storage::telemetryStream(type), parsed.encoded.counts[i],
+                                       std::move(parsed.encoded.rows[i])});
+    }
+    if (!frames.empty()) {
+        try {
+            wal_.append(frames);
+        } catch (const wal::WalFullError&) {
+            metrics_.addRecordsRejected("ingestion_backlog_full",
+                                        static_cast<double>(parsed.accepted));
+            throw ApiError(503, "ingestion_backlog_full",
+                           "storage is unavailable and the local buffer is full; retry later")
+                .withRetryAfter(5);
+        }
+    }
+    for (const auto& frame : frames) {
+        metrics_.addRecordsAccepted(
+            std::string(
+                storage::tableSpec(static_cast<storage::TelemetryType>(frame.stream)).type_name),
+            frame.row_count);
+    }
+    for (const auto& failure : parsed.failures) {
+        metrics_.addRecordsRejected(failure.error, 1);
+    }
+    return IngestOutcome{parsed.accepted, std::move(parsed.failures)};
+}
+
+}  // namespace infrasage::ingest

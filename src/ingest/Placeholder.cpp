@@ -1,2 +1,0 @@
-// Placeholder so the ingest library exists before its first source lands; delete when adding one.
-namespace infrasage { [[maybe_unused]] static int placeholder_ingest = 0; }

@@ -1,0 +1,52 @@
+// observability/Metrics: every Prometheus metric the server exports, declared in one place so names
+// and labels stay consistent, rendered in the text exposition format for /metrics. Backed by
+// prometheus-cpp (core only; the HTTP endpoint is ours).
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace infrasage::observability {
+
+class Metrics {
+public:
+    Metrics();
+
+    void observeRequest(const std::string& route, const std::string& method, int status,
+                        std::chrono::duration<double> latency);
+    void addRecordsAccepted(const std::string& type, double n);
+    void addRecordsRejected(const std::string& error, double n);
+    void addRowsWritten(const std::string& table, double n);
+    void addFlushError();
+    void observeClickHouseRoundTrip(std::chrono::duration<double> rtt);
+    void setWalPendingBytes(double bytes);
+    void setWalMaxBytes(double bytes);
+    void setClickHouseUp(bool up);
+
+    // Prometheus text exposition format (version 0.0.4).
+    std::string render() const;
+
+    prometheus::Registry& registry() { return *registry_; }
+
+private:
+    std::shared_ptr<prometheus::Registry> registry_;
+    prometheus::Family<prometheus::Counter>& requests_;
+    prometheus::Family<prometheus::Histogram>& request_latency_;
+    prometheus::Family<prometheus::Counter>& records_accepted_;
+    prometheus::Family<prometheus::Counter>& records_rejected_;
+    prometheus::Family<prometheus::Counter>& rows_written_;
+    prometheus::Counter& flush_errors_;
+    prometheus::Histogram& clickhouse_rtt_;
+    prometheus::Gauge& wal_pending_bytes_;
+    prometheus::Gauge& wal_max_bytes_;
+    prometheus::Gauge& clickhouse_up_;
+};
+
+}  // namespace infrasage::observability
