@@ -9,9 +9,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "storage/RowSink.h"
@@ -20,9 +22,9 @@
 namespace infrasage::wal {
 
 struct DeliveryOptions {
-    uint32_t target_rows = 10000;                 // an insert waits to gather this many rows...
-    std::chrono::milliseconds max_delay{1000};    // ...but never longer than this
-    uint64_t max_group_bytes = 64ull << 20;       // upper bound of one read from the WAL
+    uint32_t target_rows = 10000;               // an insert waits to gather this many rows...
+    std::chrono::milliseconds max_delay{1000};  // ...but never longer than this
+    uint64_t max_group_bytes = 64ull << 20;     // upper bound of one read from the WAL
     std::chrono::milliseconds initial_backoff{100};
     std::chrono::milliseconds max_backoff{5000};
 };
@@ -34,7 +36,7 @@ struct DeliveryObserver {
 };
 
 class DeliveryWorker {
-public:
+  public:
     DeliveryWorker(WriteAheadLog& wal, storage::RowSink& sink, DeliveryOptions options,
                    DeliveryObserver observer = {});
     ~DeliveryWorker();  // stops without draining
@@ -50,8 +52,15 @@ public:
     uint64_t insertErrors() const { return insert_errors_.load(); }
     bool lastInsertFailed() const { return last_failed_.load(); }
 
-private:
+  private:
+    struct Group;
+
     void run();
+    bool deliver(Group& group);
+    bool insertStream(storage::StreamId stream, const std::string& data, uint32_t rows);
+    bool markDelivered(WalPosition end);
+    bool abandoning() const;
+    bool sleepBackoff();
 
     WriteAheadLog& wal_;
     storage::RowSink& sink_;
@@ -63,6 +72,12 @@ private:
     std::atomic<uint64_t> rows_delivered_{0};
     std::atomic<uint64_t> insert_errors_{0};
     std::atomic<bool> last_failed_{false};
+
+    std::mutex mu_;
+    std::condition_variable cv_;  // stop requests and thread exit
+    WalPosition drain_target_;    // durable end when a draining stop was requested
+    bool exited_ = false;
+    std::chrono::milliseconds backoff_{0};  // worker thread only
 };
 
 }  // namespace infrasage::wal

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -21,9 +22,13 @@ namespace infrasage::wal {
 
 struct WalOptions {
     std::filesystem::path dir;
-    uint64_t segment_bytes = 64ull << 20;       // roll to a new segment past this size
-    uint64_t max_pending_bytes = 1ull << 30;    // disk cap for undelivered data
-    bool fsync = true;                          // tests of logic only may turn it off
+    uint64_t segment_bytes = 64ull << 20;     // roll to a new segment past this size
+    uint64_t max_pending_bytes = 1ull << 30;  // disk cap for undelivered data
+    bool fsync = true;                        // tests of logic only may turn it off
+    // Recovery problems that were repaired (a truncated torn tail). Default: a line on stderr.
+    std::function<void(const std::string&)> on_warning;
+    // Test hook: runs on the commit thread after it took a group and before writing it.
+    std::function<void()> before_commit;
 };
 
 // One frame: rows for one stream, already encoded (RowBinary for the stream's table).
@@ -41,7 +46,7 @@ struct WalPosition {
 
 // Thrown by append when accepting the frames would pass max_pending_bytes.
 class WalFullError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -54,7 +59,7 @@ struct WalRecord {
 };
 
 class WriteAheadLog {
-public:
+  public:
     explicit WriteAheadLog(WalOptions options);
     ~WriteAheadLog();
     WriteAheadLog(const WriteAheadLog&) = delete;
@@ -77,11 +82,12 @@ public:
     WalPosition durableEnd() const;         // end of the last fsynced frame
     uint64_t pendingBytes() const;          // bytes appended but not yet delivered
     uint64_t maxPendingBytes() const;
+    uint64_t commitCount() const;  // group commits (one write + one fsync each) so far
 
     // Wakes readers blocked in read(); used at shutdown.
     void wakeReaders();
 
-private:
+  private:
     class Impl;
     std::unique_ptr<Impl> impl_;
 };
