@@ -15,6 +15,8 @@
 #include "ingest/IngestService.h"
 #include "observability/Log.h"
 #include "storage/ClickHouseRowSink.h"
+#include "storage/RetentionJob.h"
+#include "storage/RetentionScheduler.h"
 #include "storage/SchemaMigrations.h"
 #include "storage/Streams.h"
 
@@ -106,6 +108,14 @@ wal::DeliveryObserver deliveryObserver(observability::Metrics& metrics) {
     return o;
 }
 
+std::map<std::string, int> telemetryRetention(const config::Config& cfg) {
+    std::map<std::string, int> days;
+    for (const auto& spec : storage::kTelemetryTables) {
+        days[std::string(spec.table)] = static_cast<int>(cfg.retention_days);
+    }
+    return days;
+}
+
 std::shared_ptr<auth::Authenticator> authenticatorFor(const config::Config& cfg) {
     if (cfg.production) {
         return std::make_shared<auth::DenyAllAuthenticator>();
@@ -157,6 +167,17 @@ int runServe(const config::Config& cfg) {
 
         auto bootstrap =
             std::make_unique<SchemaBootstrap>(clickhouse, cfg.clickhouse_database, delivery);
+        storage::RetentionJob retention_job(clickhouse, cfg.clickhouse_database,
+                                            telemetryRetention(cfg), SystemClock::instance());
+        storage::RetentionScheduler retention(
+            [&retention_job] {
+                for (const auto& dropped : retention_job.runOnce()) {
+                    logInfo("retention dropped partition",
+                            {{"table", dropped.table}, {"partition", dropped.partition}});
+                }
+            },
+            std::chrono::hours(1));
+        retention.start();
         signals.start([&server](int sig) {
             logInfo("shutdown requested", {{"signal", sig}});
             server.stop();
@@ -166,6 +187,7 @@ int runServe(const config::Config& cfg) {
                               {"environment", services.environment}});
         server.serve();  // returns once in-flight requests are done
 
+        retention.stop();
         bootstrap.reset();
         delivery.stop(std::chrono::seconds(cfg.shutdown_drain_seconds));
         logInfo("stopped", {{"wal_pending_bytes", wal.pendingBytes()}});

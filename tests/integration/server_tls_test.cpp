@@ -1,0 +1,86 @@
+// TLS on the listener, checked with a real TLS client (curl): TLS 1.2+ served with the configured
+// certificate, TLS 1.1 and plain HTTP refused.
+#include <cstdio>
+#include <cstdlib>
+
+#include "ServerTestBase.h"
+
+namespace infrasage::testing {
+namespace {
+
+int sh(const std::string& cmd) { return WEXITSTATUS(std::system((cmd + " >/dev/null 2>&1").c_str())); }
+
+std::string capture(const std::string& cmd) {
+    FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r");
+    std::string out;
+    char buf[4096];
+    while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    ::pclose(p);
+    return out;
+}
+
+// A private CA and a server certificate for localhost/127.0.0.1, made with the openssl CLI.
+void makeCertificates(const std::filesystem::path& dir) {
+    auto d = dir.string();
+    ASSERT_EQ(sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=infrasage-test-ca "
+                 "-keyout " + d + "/ca.key -out " + d + "/ca.crt"),
+              0);
+    ASSERT_EQ(sh("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " + d +
+                 "/server.key -out " + d + "/server.csr"),
+              0);
+    std::FILE* ext = std::fopen((d + "/ext.cnf").c_str(), "w");
+    std::fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", ext);
+    std::fclose(ext);
+    ASSERT_EQ(sh("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
+                 "/ca.key -CAcreateserial -days 2 -extfile " + d + "/ext.cnf -out " + d +
+                 "/server.crt"),
+              0);
+}
+
+class ServerTlsTest : public ServerTestBase {};
+
+TEST_F(ServerTlsTest, ServesTls12AndUpWithTheConfiguredCertificateOnly) {
+    auto certs = makeTempDir("tls");
+    makeCertificates(certs);
+    server_ = makeServer({{"GATEWAY_TLS_ENABLED", "true"},
+                          {"GATEWAY_TLS_CERT", (certs / "server.crt").string()},
+                          {"GATEWAY_TLS_KEY", (certs / "server.key").string()}});
+    server_->start();
+    const auto url = "https://localhost:" + std::to_string(server_->port());
+    const auto ca = " --cacert " + (certs / "ca.crt").string();
+
+    EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}'" + ca + " " + url + "/healthz"),
+              "200");
+    EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}' --tlsv1.3" + ca + " " + url +
+                      "/healthz"),
+              "200");
+    auto post = capture("curl -s" + ca + " -H 'Content-Type: application/json' -d " +
+                        R"('{"service_id":"tls","metric_name":"m","value":1}' )" + url +
+                        "/api/v1/telemetry");
+    EXPECT_EQ(nlohmann::json::parse(post, nullptr, false)["status"], "ok") << post;
+    EXPECT_EQ(waitForRows("infrasage_metrics", 1), 1u);
+    auto hsts = capture("curl -s -D - -o /dev/null" + ca + " " + url + "/healthz");
+    EXPECT_NE(hsts.find("strict-transport-security"), std::string::npos) << hsts;
+
+    // Refused: TLS 1.1, an unknown CA, and plain HTTP on the TLS port.
+    EXPECT_NE(sh("curl -s --tlsv1.1 --tls-max 1.1" + ca + " " + url + "/healthz"), 0);
+    EXPECT_NE(sh("curl -s " + url + "/healthz"), 0);
+    EXPECT_NE(capture("curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:" +
+                      std::to_string(server_->port()) + "/healthz"),
+              "200");
+    // openssl s_client agrees on the negotiated protocol floor.
+    auto tls11 = capture("echo | openssl s_client -tls1_1 -connect 127.0.0.1:" +
+                         std::to_string(server_->port()) + " 2>&1");
+    EXPECT_EQ(tls11.find("Protocol  : TLSv1.1"), std::string::npos);
+}
+
+TEST_F(ServerTlsTest, MissingCertificateFileFailsToStartWithAClearMessage) {
+    server_ = makeServer({{"GATEWAY_TLS_ENABLED", "true"},
+                          {"GATEWAY_TLS_CERT", "/nonexistent/server.crt"},
+                          {"GATEWAY_TLS_KEY", "/nonexistent/server.key"}});
+    EXPECT_THROW(server_->start(std::chrono::seconds(10)), std::runtime_error);
+    EXPECT_NE(server_->logs().find("tls"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace infrasage::testing
