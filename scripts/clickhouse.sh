@@ -51,7 +51,7 @@ running_pid() {
     pid="$(tr -dc '0-9' <"${PID_FILE}")"
     [[ -n "${pid}" ]] || return 0
     if kill -0 "${pid}" 2>/dev/null && tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null |
-        grep -q -- "clickhouse-server.*--config-file=${CONFIG_DIR}/config.xml"; then
+        grep -qF -- "--config-file=${CONFIG_DIR}/config.xml"; then
         echo "${pid}"
     fi
 }
@@ -152,11 +152,14 @@ cmd_start() {
             return 0
         fi
         if [[ -z "$(running_pid)" ]]; then
+            echo "clickhouse.sh [${INSTANCE}]: server exited before answering /ping" >&2
             break
         fi
         sleep 0.1
     done
-    echo "clickhouse.sh [${INSTANCE}]: server did not answer /ping within ${START_TIMEOUT_S}s" >&2
+    if [[ -n "$(running_pid)" ]]; then
+        echo "clickhouse.sh [${INSTANCE}]: server did not answer /ping within ${START_TIMEOUT_S}s" >&2
+    fi
     for f in "${LOG_DIR}/stdout.log" "${LOG_DIR}/clickhouse-server.err.log"; do
         if [[ -f "${f}" ]]; then
             echo "--- tail of ${f}" >&2

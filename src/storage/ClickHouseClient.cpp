@@ -206,6 +206,9 @@ ClickHouseClient::Response ClickHouseClient::exchange(const std::string& url, st
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+    // ClickHouse closes idle keep-alive connections after keep_alive_timeout (3 s by default);
+    // reusing one just as it closes fails the request, so retire them idle for 2 s first.
+    curl_easy_setopt(handle, CURLOPT_MAXAGE_CONN, 2L);
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));

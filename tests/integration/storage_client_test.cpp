@@ -181,6 +181,20 @@ TEST(StorageClickHouseClient, CurrentDatabaseComesFromTheOptions) {
     EXPECT_GT(client.lastRoundTrip().count(), 0);
 }
 
+TEST(StorageClickHouseClient, ReusesItsConnectionBetweenRequests) {
+    ClickHouseClient client(testing::clickHouseOptions("system"));
+    // The statement finds itself in system.processes and reports its client-side port.
+    const auto port = [&] {
+        return client.query(
+            "SELECT port FROM system.processes WHERE is_initial_query AND query LIKE "
+            "'%storage-keepalive-probe%' FORMAT TSV");
+    };
+    const auto first = port();
+    ASSERT_FALSE(first.empty());
+    EXPECT_EQ(port(), first);
+    EXPECT_EQ(port(), first);
+}
+
 TEST(StorageClickHouseClient, OneClientServesManyThreads) {
     ClickHouseClient client(testing::clickHouseOptions("system"));
     std::atomic<int> correct{0};
