@@ -38,7 +38,9 @@ struct DeliveryWorker::Group {
     bool empty() const { return streams.empty(); }
 
     void add(WalRecord&& record) {
-        if (empty()) first_arrival = SteadyClock::now();
+        if (empty()) {
+            first_arrival = SteadyClock::now();
+        }
         bytes += record.payload.size();
         StreamBatch& batch = streams[record.stream];
         if (batch.data.empty()) {
@@ -61,7 +63,9 @@ DeliveryWorker::~DeliveryWorker() {
 }
 
 void DeliveryWorker::start() {
-    if (thread_.joinable()) return;
+    if (thread_.joinable()) {
+        return;
+    }
     {
         std::lock_guard lock(mu_);
         exited_ = false;
@@ -72,7 +76,9 @@ void DeliveryWorker::start() {
 }
 
 void DeliveryWorker::stop(std::chrono::milliseconds drain_deadline) {
-    if (!thread_.joinable()) return;
+    if (!thread_.joinable()) {
+        return;
+    }
     {
         std::lock_guard lock(mu_);
         if (drain_deadline.count() > 0) {
@@ -100,7 +106,9 @@ void DeliveryWorker::stop(std::chrono::milliseconds drain_deadline) {
 }
 
 bool DeliveryWorker::abandoning() const {
-    if (!stopping_) return false;
+    if (!stopping_) {
+        return false;
+    }
     const int64_t deadline = drain_deadline_ns_;
     return deadline == 0 || steadyNowNs() >= deadline;
 }
@@ -131,8 +139,12 @@ void DeliveryWorker::run() {
             try {
                 records = wal_.read(position, budget, wait);
             } catch (const std::exception& e) {
-                if (observer_.on_error) observer_.on_error(e);
-                if (!sleepBackoff()) break;
+                if (observer_.on_error) {
+                    observer_.on_error(e);
+                }
+                if (!sleepBackoff()) {
+                    break;
+                }
                 continue;
             }
         }
@@ -145,7 +157,9 @@ void DeliveryWorker::run() {
         if (!group.empty() &&
             (group.rows >= options_.target_rows || group.bytes >= options_.max_group_bytes ||
              SteadyClock::now() >= group.first_arrival + options_.max_delay || drained)) {
-            if (!deliver(group)) break;
+            if (!deliver(group)) {
+                break;
+            }
             group = Group{};
         } else if (drained && group.empty()) {
             break;
@@ -162,10 +176,13 @@ void DeliveryWorker::run() {
 // when stopping interrupted it; what was not marked delivered is read again on the next start.
 bool DeliveryWorker::deliver(Group& group) {
     for (auto& [stream, batch] : group.streams) {
+        // A stop does not interrupt a group between healthy inserts: finishing it is quick and
+        // avoids re-inserting its first streams on the next start. Only failures give up.
         while (!batch.inserted) {
-            if (abandoning()) return false;
             batch.inserted = insertStream(stream, batch.data, batch.rows);
-            if (!batch.inserted && !sleepBackoff()) return false;
+            if (!batch.inserted && !sleepBackoff()) {
+                return false;
+            }
         }
     }
     return markDelivered(group.end);
@@ -179,7 +196,9 @@ bool DeliveryWorker::insertStream(storage::StreamId stream, const std::string& d
     } catch (const std::exception& e) {
         ++insert_errors_;
         last_failed_ = true;
-        if (observer_.on_error) observer_.on_error(e);
+        if (observer_.on_error) {
+            observer_.on_error(e);
+        }
         return false;
     }
     rows_delivered_ += rows;
@@ -201,8 +220,12 @@ bool DeliveryWorker::markDelivered(WalPosition end) {
             wal_.markDelivered(end);
             return true;
         } catch (const std::exception& e) {
-            if (observer_.on_error) observer_.on_error(e);
-            if (!sleepBackoff()) return false;
+            if (observer_.on_error) {
+                observer_.on_error(e);
+            }
+            if (!sleepBackoff()) {
+                return false;
+            }
         }
     }
 }

@@ -30,8 +30,12 @@ class SegmentReadState {
     // Reads frames until the segment or the budget ends; returns false when the budget ended.
     bool run() {
         while (offset_ < extent_.size) {
-            if (!out_.empty() && used_ >= max_bytes_) return false;
-            if (!readChunk()) return false;
+            if (!out_.empty() && used_ >= max_bytes_) {
+                return false;
+            }
+            if (!readChunk()) {
+                return false;
+            }
         }
         return true;
     }
@@ -52,7 +56,9 @@ class SegmentReadState {
         while (pos + format::kHeaderSize <= chunk_.size()) {
             const format::FrameHeader header = format::decodeHeader(chunk_.data() + pos);
             checkHeader(header, offset_ + pos);
-            if (!fits(header.payload_len)) return false;
+            if (!fits(header.payload_len)) {
+                return false;
+            }
             pos += takeFrame(header, pos);
         }
         offset_ += pos;
@@ -111,7 +117,9 @@ std::vector<WalRecord> FrameReader::read(const std::filesystem::path& dir,
     for (const SegmentExtent& extent : extents) {
         if (offset < extent.size) {
             SegmentReadState state(dir, extent, offset, max_bytes, used, out);
-            if (!state.run()) break;
+            if (!state.run()) {
+                break;
+            }
         }
         offset = 0;
     }

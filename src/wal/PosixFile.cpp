@@ -26,7 +26,9 @@ namespace {
 
 PosixFile::PosixFile(const std::filesystem::path& path, int flags, unsigned mode)
     : fd_(::open(path.c_str(), flags | O_CLOEXEC, mode)), path_(path) {
-    if (fd_ < 0) throwErrno("open", path);
+    if (fd_ < 0) {
+        throwErrno("open", path);
+    }
 }
 
 PosixFile::~PosixFile() {
@@ -47,7 +49,9 @@ PosixFile& PosixFile::operator=(PosixFile&& other) noexcept {
 
 uint64_t PosixFile::size() const {
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) throwErrno("fstat", path_);
+    if (::fstat(fd_, &st) != 0) {
+        throwErrno("fstat", path_);
+    }
     return static_cast<uint64_t>(st.st_size);
 }
 
@@ -56,10 +60,14 @@ size_t PosixFile::readAt(char* out, size_t size, uint64_t offset) const {
     while (done < size) {
         const ssize_t n = ::pread(fd_, out + done, size - done, static_cast<off_t>(offset + done));
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR) {
+                continue;
+            }
             throwErrno("read", path_);
         }
-        if (n == 0) break;
+        if (n == 0) {
+            break;
+        }
         done += static_cast<size_t>(n);
     }
     return done;
@@ -73,10 +81,14 @@ void PosixFile::writeAt(std::span<iovec> buffers, uint64_t offset) {
         const ssize_t n = ::pwritev(fd_, buffers.data() + first, static_cast<int>(count),
                                     static_cast<off_t>(offset));
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR) {
+                continue;
+            }
             throwErrno("write", path_);
         }
-        if (n == 0) throw std::runtime_error("WAL write " + path_.string() + ": no progress");
+        if (n == 0) {
+            throw std::runtime_error("WAL write " + path_.string() + ": no progress");
+        }
         auto left = static_cast<size_t>(n);
         offset += left;
         while (first < buffers.size() && left >= buffers[first].iov_len) {
@@ -91,15 +103,21 @@ void PosixFile::writeAt(std::span<iovec> buffers, uint64_t offset) {
 }
 
 void PosixFile::dataSync() {
-    if (::fdatasync(fd_) != 0) throwErrno("fdatasync", path_);
+    if (::fdatasync(fd_) != 0) {
+        throwErrno("fdatasync", path_);
+    }
 }
 
 void PosixFile::sync() {
-    if (::fsync(fd_) != 0) throwErrno("fsync", path_);
+    if (::fsync(fd_) != 0) {
+        throwErrno("fsync", path_);
+    }
 }
 
 void PosixFile::truncate(uint64_t size) {
-    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) throwErrno("truncate", path_);
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+        throwErrno("truncate", path_);
+    }
 }
 
 void PosixFile::close() {

@@ -21,7 +21,9 @@ class BufferedReader {
 
     // Makes at least `n` (<= buffer size) unread bytes available; false at end of file.
     bool ensure(size_t n) {
-        if (filled_ - pos_ >= n) return true;
+        if (filled_ - pos_ >= n) {
+            return true;
+        }
         std::copy(buffer_.begin() + static_cast<std::ptrdiff_t>(pos_),
                   buffer_.begin() + static_cast<std::ptrdiff_t>(filled_), buffer_.begin());
         filled_ -= pos_;
@@ -50,16 +52,24 @@ class BufferedReader {
 // string when intact, with the frame's size in `frame_size`.
 std::string checkFrame(BufferedReader& reader, uint64_t offset, uint64_t file_size,
                        uint64_t& frame_size) {
-    if (!reader.ensure(format::kHeaderSize)) return "short frame header";
+    if (!reader.ensure(format::kHeaderSize)) {
+        return "short frame header";
+    }
     const format::FrameHeader header = format::decodeHeader(reader.data());
-    if (header.magic != format::kFrameMagic) return "bad frame magic";
-    if (offset + format::kHeaderSize + header.payload_len > file_size) return "short frame payload";
+    if (header.magic != format::kFrameMagic) {
+        return "bad frame magic";
+    }
+    if (offset + format::kHeaderSize + header.payload_len > file_size) {
+        return "short frame payload";
+    }
     reader.consume(format::kHeaderSize);
     frame_size = format::kHeaderSize + header.payload_len;
     uint32_t crc = format::headerCrc(header);
     size_t left = header.payload_len;
     while (left > 0) {
-        if (!reader.ensure(1)) return "short frame payload";
+        if (!reader.ensure(1)) {
+            return "short frame payload";
+        }
         const size_t take = std::min(left, reader.available());
         crc = format::extendCrc(crc, reader.data(), take);
         reader.consume(take);

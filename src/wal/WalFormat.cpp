@@ -12,13 +12,19 @@ namespace {
 constexpr uint32_t kCheckpointMagic = 0x314b4357;  // "WCK1"
 
 void putU16(char* out, uint16_t v) {
-    for (size_t i = 0; i < 2; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    for (size_t i = 0; i < 2; ++i) {
+        out[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    }
 }
 void putU32(char* out, uint32_t v) {
-    for (size_t i = 0; i < 4; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    for (size_t i = 0; i < 4; ++i) {
+        out[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    }
 }
 void putU64(char* out, uint64_t v) {
-    for (size_t i = 0; i < 8; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    for (size_t i = 0; i < 8; ++i) {
+        out[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    }
 }
 uint64_t getLe(const char* in, size_t width) {
     uint64_t v = 0;
@@ -79,11 +85,15 @@ std::string segmentFileName(uint64_t segment) {
 }
 
 std::optional<uint64_t> parseSegmentFileName(const std::string& name) {
-    if (name.size() != 24 || name.compare(20, 4, ".wal") != 0) return std::nullopt;
+    if (name.size() != 24 || name.compare(20, 4, ".wal") != 0) {
+        return std::nullopt;
+    }
     uint64_t value = 0;
     for (size_t i = 0; i < 20; ++i) {
         const char c = name[i];
-        if (c < '0' || c > '9') return std::nullopt;
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
         value = value * 10 + static_cast<uint64_t>(c - '0');
     }
     return value;

@@ -93,7 +93,9 @@ class WriteAheadLog::Impl {
 };
 
 WriteAheadLog::Impl::Impl(WalOptions options) : options_(std::move(options)) {
-    if (options_.segment_bytes == 0) throw std::invalid_argument("WAL segment_bytes must be > 0");
+    if (options_.segment_bytes == 0) {
+        throw std::invalid_argument("WAL segment_bytes must be > 0");
+    }
     recover();
     committer_ = std::thread([this] { commitLoop(); });
 }
@@ -124,7 +126,9 @@ void WriteAheadLog::Impl::recover() {
     checkpoint_ = recoverCheckpoint(segments);
     // Segments wholly before the checkpoint were delivered; a crash may have left them behind.
     std::erase_if(segments, [&](uint64_t s) {
-        if (s >= checkpoint_.segment) return false;
+        if (s >= checkpoint_.segment) {
+            return false;
+        }
         fs::remove(segmentPath(s));
         return true;
     });
@@ -166,7 +170,9 @@ WalPosition WriteAheadLog::Impl::recoverCheckpoint(const std::vector<uint64_t>& 
         warn("checkpoint " + std::to_string(stored.segment) + ":" + std::to_string(stored.offset) +
              " names a missing segment; resuming at segment " + std::to_string(position.segment));
     }
-    if (position != stored && (exists || position.segment != 1)) writeCheckpoint(position);
+    if (position != stored && (exists || position.segment != 1)) {
+        writeCheckpoint(position);
+    }
     return position;
 }
 
@@ -208,7 +214,9 @@ void WriteAheadLog::Impl::recoverSegments(const std::vector<uint64_t>& segments)
 // Not O_EXCL: a segment created by a roll whose first group then failed is reused by the retry.
 PosixFile WriteAheadLog::Impl::createSegment(uint64_t segment) {
     PosixFile file(segmentPath(segment), O_WRONLY | O_CREAT);
-    if (options_.fsync) PosixFile::syncDirectory(options_.dir);
+    if (options_.fsync) {
+        PosixFile::syncDirectory(options_.dir);
+    }
     return file;
 }
 
@@ -219,10 +227,14 @@ void WriteAheadLog::Impl::writeCheckpoint(WalPosition position) {
         auto bytes = format::encodeCheckpoint(position);
         iovec iov{bytes.data(), bytes.size()};
         file.writeAt(std::span<iovec>(&iov, 1), 0);
-        if (options_.fsync) file.sync();
+        if (options_.fsync) {
+            file.sync();
+        }
     }
     fs::rename(tmp, options_.dir / "checkpoint");
-    if (options_.fsync) PosixFile::syncDirectory(options_.dir);
+    if (options_.fsync) {
+        PosixFile::syncDirectory(options_.dir);
+    }
 }
 
 void WriteAheadLog::Impl::warn(const std::string& message) const {
@@ -236,7 +248,9 @@ void WriteAheadLog::Impl::warn(const std::string& message) const {
 // ---- group commit ----------------------------------------------------------------------------
 
 void WriteAheadLog::Impl::append(std::span<const WalFrame> frames) {
-    if (frames.empty()) return;
+    if (frames.empty()) {
+        return;
+    }
     Request request;
     request.frames = frames;
     request.headers.resize(frames.size());
@@ -248,8 +262,12 @@ void WriteAheadLog::Impl::append(std::span<const WalFrame> frames) {
         request.bytes += format::kHeaderSize + frame.payload.size();
     }
     std::unique_lock lock(mu_);
-    if (closing_) throw std::runtime_error("WAL is closing");
-    if (!broken_.empty()) throw std::runtime_error(broken_);
+    if (closing_) {
+        throw std::runtime_error("WAL is closing");
+    }
+    if (!broken_.empty()) {
+        throw std::runtime_error(broken_);
+    }
     if (durable_pending_ + reserved_bytes_ + request.bytes > options_.max_pending_bytes) {
         throw WalFullError("WAL full: " + std::to_string(durable_pending_ + reserved_bytes_) +
                            " bytes pending, cap " + std::to_string(options_.max_pending_bytes));
@@ -258,22 +276,30 @@ void WriteAheadLog::Impl::append(std::span<const WalFrame> frames) {
     queue_.push_back(&request);
     commit_cv_.notify_one();
     done_cv_.wait(lock, [&] { return request.done; });
-    if (request.error) std::rethrow_exception(request.error);
+    if (request.error) {
+        std::rethrow_exception(request.error);
+    }
 }
 
 void WriteAheadLog::Impl::commitLoop() {
     std::unique_lock lock(mu_);
     for (;;) {
         commit_cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
-        if (queue_.empty()) return;
+        if (queue_.empty()) {
+            return;
+        }
         std::vector<Request*> group;
         group.swap(queue_);
         uint64_t bytes = 0;
-        for (const Request* request : group) bytes += request->bytes;
+        for (const Request* request : group) {
+            bytes += request->bytes;
+        }
         lock.unlock();
         std::exception_ptr error;
         try {
-            if (options_.before_commit) options_.before_commit();
+            if (options_.before_commit) {
+                options_.before_commit();
+            }
             writeGroup(group);
         } catch (...) {
             error = std::current_exception();
@@ -306,7 +332,9 @@ void WriteAheadLog::Impl::writeGroup(const std::vector<Request*>& group) {
     }
     try {
         active_.writeAt(buffers, active_size_);
-        if (options_.fsync) active_.dataSync();
+        if (options_.fsync) {
+            active_.dataSync();
+        }
     } catch (...) {
         // Cut a partial group off so later frames are not written after garbage. If even that
         // fails the segment is unusable: stop accepting rather than acknowledge unreadable data.
@@ -343,13 +371,17 @@ void WriteAheadLog::Impl::completeGroup(const std::vector<Request*>& group, uint
 // Moves a position past segment ends (and up to the oldest kept segment) so that "is there data
 // after it" is a plain comparison with durable_end_.
 WalPosition WriteAheadLog::Impl::normalizeLocked(WalPosition position) const {
-    if (segments_.empty()) return position;
+    if (segments_.empty()) {
+        return position;
+    }
     if (position.segment < segments_.begin()->first) {
         position = WalPosition{segments_.begin()->first, 0};
     }
     for (auto it = segments_.find(position.segment);
          it != segments_.end() && position.offset >= it->second;) {
-        if (++it == segments_.end()) break;
+        if (++it == segments_.end()) {
+            break;
+        }
         position = WalPosition{it->first, 0};
     }
     return position;
@@ -367,7 +399,9 @@ std::vector<WalRecord> WriteAheadLog::Impl::read(WalPosition from, uint64_t max_
     if (!available()) {
         data_cv_.wait_for(
             lock, wait, [&] { return available() || wake_generation_ != generation || closing_; });
-        if (!(start < durable_end_)) return {};
+        if (!(start < durable_end_)) {
+            return {};
+        }
     }
     std::vector<SegmentExtent> extents;
     for (auto it = segments_.find(start.segment); it != segments_.end(); ++it) {
@@ -378,7 +412,9 @@ std::vector<WalRecord> WriteAheadLog::Impl::read(WalPosition from, uint64_t max_
 }
 
 uint64_t WriteAheadLog::Impl::distanceLocked(WalPosition from, WalPosition to) const {
-    if (from.segment == to.segment) return to.offset - from.offset;
+    if (from.segment == to.segment) {
+        return to.offset - from.offset;
+    }
     uint64_t distance = to.offset;
     for (auto it = segments_.lower_bound(from.segment);
          it != segments_.end() && it->first < to.segment; ++it) {
@@ -391,7 +427,9 @@ void WriteAheadLog::Impl::markDelivered(WalPosition upto) {
     std::lock_guard checkpoint_lock(checkpoint_mu_);
     {
         std::lock_guard lock(mu_);
-        if (upto <= checkpoint_) return;
+        if (upto <= checkpoint_) {
+            return;
+        }
         auto it = segments_.find(upto.segment);
         if (it == segments_.end() || upto.offset > it->second) {
             throw std::invalid_argument("WAL markDelivered past the durable end");
@@ -410,7 +448,9 @@ void WriteAheadLog::Impl::markDelivered(WalPosition upto) {
     }
     // Not synced: a segment that reappears after a crash lies before the checkpoint and is
     // removed again by recovery.
-    for (uint64_t segment : deletable) fs::remove(segmentPath(segment));
+    for (uint64_t segment : deletable) {
+        fs::remove(segmentPath(segment));
+    }
 }
 
 void WriteAheadLog::Impl::wakeReaders() {

@@ -41,7 +41,7 @@ struct WalFrame {
 struct WalPosition {
     uint64_t segment = 0;
     uint64_t offset = 0;
-    auto operator<=>(const WalPosition&) const = default;
+    auto operator<=>(const WalPosition&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 // Thrown by append when accepting the frames would pass max_pending_bytes.

@@ -40,7 +40,9 @@ void appendOne(WriteAheadLog& wal, const WalFrame& frame) {
 void expectExactlyOnce(const RecordingSink& sink, uint32_t count) {
     auto counts = sink.idCounts();
     ASSERT_EQ(counts.size(), count);
-    for (const auto& [id, n] : counts) EXPECT_EQ(n, 1) << "row " << id;
+    for (const auto& [id, n] : counts) {
+        EXPECT_EQ(n, 1) << "row " << id;
+    }
 }
 
 TEST(DeliveryWorkerTest, DeliversEveryRowOnceToItsStream) {
@@ -52,11 +54,15 @@ TEST(DeliveryWorkerTest, DeliversEveryRowOnceToItsStream) {
         frame.stream = static_cast<storage::StreamId>(f % 3);
         return frame;
     };
-    for (uint32_t f = 0; f < 150; ++f) appendOne(wal, frameAt(f));
+    for (uint32_t f = 0; f < 150; ++f) {
+        appendOne(wal, frameAt(f));
+    }
     DeliveryWorker worker(wal, sink, fastOptions());
     worker.start();
     std::thread producer([&] {
-        for (uint32_t f = 150; f < 300; ++f) appendOne(wal, frameAt(f));
+        for (uint32_t f = 150; f < 300; ++f) {
+            appendOne(wal, frameAt(f));
+        }
     });
     producer.join();
     ASSERT_TRUE(sink.waitForRows(3000));
@@ -77,7 +83,9 @@ TEST(DeliveryWorkerTest, DeliversEveryRowOnceToItsStream) {
 TEST(DeliveryWorkerTest, BatchesSmallAppendsIntoFewInserts) {
     WriteAheadLog wal(walOptions(testing::makeTempDir("delivery-batch")));
     RecordingSink sink;
-    for (uint32_t i = 0; i < 10; ++i) appendOne(wal, rowsFrame(1, i * 100, 100));
+    for (uint32_t i = 0; i < 10; ++i) {
+        appendOne(wal, rowsFrame(1, i * 100, 100));
+    }
     DeliveryWorker worker(wal, sink, fastOptions());
     worker.start();
     ASSERT_TRUE(sink.waitForRows(1000));
@@ -105,7 +113,9 @@ TEST(DeliveryWorkerTest, FailedInsertsAreRetriedWithoutLoss) {
     WriteAheadLog wal(walOptions(testing::makeTempDir("delivery-retry")));
     RecordingSink sink;
     sink.failNext(3);
-    for (uint32_t i = 0; i < 5; ++i) appendOne(wal, rowsFrame(1, i * 10, 10));
+    for (uint32_t i = 0; i < 5; ++i) {
+        appendOne(wal, rowsFrame(1, i * 10, 10));
+    }
     int errors_seen = 0;
     DeliveryObserver observer;
     observer.on_error = [&](const std::exception&) { ++errors_seen; };
@@ -132,7 +142,9 @@ TEST(DeliveryWorkerTest, OnlyTheFailedStreamOfAGroupIsRetried) {
     worker.stop(milliseconds(0));
     expectExactlyOnce(sink, 30);
     size_t stream1_inserts = 0;
-    for (const auto& insert : sink.inserts()) stream1_inserts += insert.stream == 1 ? 1 : 0;
+    for (const auto& insert : sink.inserts()) {
+        stream1_inserts += insert.stream == 1 ? 1 : 0;
+    }
     EXPECT_EQ(stream1_inserts, 1u);
     EXPECT_EQ(worker.insertErrors(), 1u);
 }
@@ -142,12 +154,16 @@ TEST(DeliveryWorkerTest, RestartDeliversEachRowOnce) {
     RecordingSink sink;
     {
         WriteAheadLog wal(walOptions(dir));
-        for (uint32_t i = 0; i < 10; ++i) appendOne(wal, rowsFrame(1, i * 10, 10));
+        for (uint32_t i = 0; i < 10; ++i) {
+            appendOne(wal, rowsFrame(1, i * 10, 10));
+        }
         DeliveryWorker worker(wal, sink, fastOptions());
         worker.start();
         ASSERT_TRUE(sink.waitForRows(100));
         worker.stop(milliseconds(0));  // no drain; the group it inserted is marked delivered
-        for (uint32_t i = 10; i < 20; ++i) appendOne(wal, rowsFrame(1, i * 10, 10));
+        for (uint32_t i = 10; i < 20; ++i) {
+            appendOne(wal, rowsFrame(1, i * 10, 10));
+        }
     }
     WriteAheadLog wal(walOptions(dir));
     DeliveryWorker worker(wal, sink, fastOptions());
@@ -164,7 +180,9 @@ TEST(DeliveryWorkerTest, StopWithDrainDeliversWhatIsDurable) {
     options.target_rows = 1000000;
     options.max_delay = std::chrono::hours(1);
     DeliveryWorker worker(wal, sink, options);
-    for (uint32_t i = 0; i < 50; ++i) appendOne(wal, rowsFrame(1, i * 4, 4));
+    for (uint32_t i = 0; i < 50; ++i) {
+        appendOne(wal, rowsFrame(1, i * 4, 4));
+    }
     worker.start();
     worker.stop(std::chrono::seconds(30));
     expectExactlyOnce(sink, 200);

@@ -33,7 +33,9 @@ WalOptions optionsFor(const fs::path& dir, bool fsync = false) {
 std::vector<fs::path> segmentFiles(const fs::path& dir) {
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir)) {
-        if (entry.path().extension() == ".wal") files.push_back(entry.path());
+        if (entry.path().extension() == ".wal") {
+            files.push_back(entry.path());
+        }
     }
     std::sort(files.begin(), files.end());
     return files;
@@ -47,7 +49,9 @@ void appendOne(WriteAheadLog& wal, const WalFrame& frame) {
 template <typename Pred>
 bool eventually(Pred pred) {
     for (int i = 0; i < 10000; ++i) {
-        if (pred()) return true;
+        if (pred()) {
+            return true;
+        }
         std::this_thread::sleep_for(milliseconds(1));
     }
     return pred();
@@ -58,7 +62,9 @@ WalFrame patternFrame(uint32_t i, size_t size) {
     frame.stream = static_cast<storage::StreamId>(i % 7);
     frame.row_count = i;
     frame.payload.resize(size);
-    for (size_t b = 0; b < size; ++b) frame.payload[b] = static_cast<char>((i * 31 + b) % 251);
+    for (size_t b = 0; b < size; ++b) {
+        frame.payload[b] = static_cast<char>((uint64_t{i} * 31 + b) % 251);
+    }
     return frame;
 }
 
@@ -67,11 +73,15 @@ TEST(WriteAheadLogTest, RoundTripAcrossSegments) {
     WalOptions options = optionsFor(dir);
     options.segment_bytes = 4096;
     std::vector<WalFrame> frames;
-    for (uint32_t i = 0; i < 300; ++i) frames.push_back(patternFrame(i, (i * 37) % 1000));
+    for (uint32_t i = 0; i < 300; ++i) {
+        frames.push_back(patternFrame(i, (i * 37) % 1000));
+    }
     frames.push_back(patternFrame(300, 200 << 10));  // larger than one read chunk
     frames.push_back(patternFrame(301, 0));          // empty payload
     WriteAheadLog wal(options);
-    for (const WalFrame& frame : frames) appendOne(wal, frame);
+    for (const WalFrame& frame : frames) {
+        appendOne(wal, frame);
+    }
     EXPECT_GT(segmentFiles(dir).size(), 5u);
 
     // Small reads cross segment boundaries and respect the budget.
@@ -79,12 +89,18 @@ TEST(WriteAheadLogTest, RoundTripAcrossSegments) {
     WalPosition from = wal.deliveredPosition();
     for (;;) {
         auto batch = wal.read(from, 3000, milliseconds(0));
-        if (batch.empty()) break;
+        if (batch.empty()) {
+            break;
+        }
         uint64_t payload = 0;
-        for (const auto& record : batch) payload += record.payload.size();
+        for (const auto& record : batch) {
+            payload += record.payload.size();
+        }
         EXPECT_TRUE(batch.size() == 1 || payload <= 3000);
         from = batch.back().end;
-        for (auto& record : batch) got.push_back(std::move(record));
+        for (auto& record : batch) {
+            got.push_back(std::move(record));
+        }
     }
     ASSERT_EQ(got.size(), frames.size());
     for (size_t i = 0; i < frames.size(); ++i) {
@@ -110,7 +126,9 @@ TEST(WriteAheadLogTest, ConcurrentAppendsAreReadBackOnceInPerThreadOrder) {
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads) {
+        thread.join();
+    }
 
     std::vector<std::vector<uint32_t>> per_thread(kThreads);
     for (const auto& record : readAll(wal, wal.deliveredPosition())) {
@@ -121,9 +139,11 @@ TEST(WriteAheadLogTest, ConcurrentAppendsAreReadBackOnceInPerThreadOrder) {
     }
     for (uint32_t t = 0; t < kThreads; ++t) {
         ASSERT_EQ(per_thread[t].size(), kPerThread) << "thread " << t;
-        for (uint32_t i = 0; i < kPerThread; ++i) EXPECT_EQ(per_thread[t][i], i);
+        for (uint32_t i = 0; i < kPerThread; ++i) {
+            EXPECT_EQ(per_thread[t][i], i);
+        }
     }
-    EXPECT_LE(wal.commitCount(), uint64_t{kThreads * kPerThread});
+    EXPECT_LE(wal.commitCount(), uint64_t{kThreads} * kPerThread);
 }
 
 TEST(WriteAheadLogTest, GroupCommitWritesWaitingAppendsTogether) {
@@ -137,7 +157,9 @@ TEST(WriteAheadLogTest, GroupCommitWritesWaitingAppendsTogether) {
     // Hold the first commit until the other appends are queued behind it.
     options.before_commit = [&] {
         std::unique_lock lock(mu);
-        if (commits_seen++ > 0) return;
+        if (commits_seen++ > 0) {
+            return;
+        }
         entered = true;
         cv.notify_all();
         cv.wait(lock, [&] { return released; });
@@ -152,14 +174,18 @@ TEST(WriteAheadLogTest, GroupCommitWritesWaitingAppendsTogether) {
         std::unique_lock lock(mu);
         cv.wait(lock, [&] { return entered; });
     }
-    for (int t = 0; t < 7; ++t) threads.emplace_back([&] { appendOne(wal, frame); });
+    for (int t = 0; t < 7; ++t) {
+        threads.emplace_back([&] { appendOne(wal, frame); });
+    }
     ASSERT_TRUE(eventually([&] { return wal.pendingBytes() == 8 * frame_bytes; }));
     {
         std::lock_guard lock(mu);
         released = true;
     }
     cv.notify_all();
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads) {
+        thread.join();
+    }
     EXPECT_EQ(wal.commitCount(), 2u);
     EXPECT_EQ(readAll(wal, wal.deliveredPosition()).size(), 8u);
 }
@@ -170,7 +196,9 @@ TEST(WriteAheadLogTest, ReopenResumesAtCheckpoint) {
     WalPosition end;
     {
         WriteAheadLog wal(optionsFor(dir));
-        for (uint32_t i = 0; i < 10; ++i) appendOne(wal, rowsFrame(1, i, 1));
+        for (uint32_t i = 0; i < 10; ++i) {
+            appendOne(wal, rowsFrame(1, i, 1));
+        }
         auto records = readAll(wal, wal.deliveredPosition());
         ASSERT_EQ(records.size(), 10u);
         mark = records[4].end;
@@ -189,7 +217,9 @@ TEST(WriteAheadLogTest, ReopenResumesAtCheckpoint) {
 // Writes `count` one-row frames, closes the log and returns the last segment file.
 fs::path writeAndClose(const fs::path& dir, uint32_t count) {
     WriteAheadLog wal(optionsFor(dir));
-    for (uint32_t i = 0; i < count; ++i) appendOne(wal, rowsFrame(1, i, 1));
+    for (uint32_t i = 0; i < count; ++i) {
+        appendOne(wal, rowsFrame(1, i, 1));
+    }
     return segmentFiles(dir).back();
 }
 
@@ -199,7 +229,9 @@ std::vector<std::string> reopenCollectingWarnings(const fs::path& dir, std::vect
     options.on_warning = [&](const std::string& w) { warnings.push_back(w); };
     WriteAheadLog wal(options);
     for (const auto& record : readAll(wal, wal.deliveredPosition())) {
-        for (uint32_t id : test::rowIds(record.payload)) ids.push_back(id);
+        for (uint32_t id : test::rowIds(record.payload)) {
+            ids.push_back(id);
+        }
     }
     // The log stays writable after the repair.
     appendOne(wal, rowsFrame(1, 999, 1));
@@ -222,7 +254,8 @@ TEST(WriteAheadLogTest, TornTailIsTruncated) {
 TEST(WriteAheadLogTest, GarbageTailIsTruncated) {
     auto dir = testing::makeTempDir("wal-garbage");
     const fs::path segment = writeAndClose(dir, 5);
-    std::ofstream(segment, std::ios::app | std::ios::binary) << "garbage bytes that do not form a frame";
+    std::ofstream(segment, std::ios::app | std::ios::binary)
+        << "garbage bytes that do not form a frame";
     std::vector<uint32_t> ids;
     auto warnings = reopenCollectingWarnings(dir, ids);
     EXPECT_EQ(ids, (std::vector<uint32_t>{0, 1, 2, 3, 4}));
@@ -256,7 +289,9 @@ TEST(WriteAheadLogTest, CorruptionBeforeTheLastSegmentFailsOpen) {
         WalOptions options = optionsFor(dir);
         options.segment_bytes = 100;
         WriteAheadLog wal(options);
-        for (uint32_t i = 0; i < 20; ++i) appendOne(wal, rowsFrame(1, i, 2));
+        for (uint32_t i = 0; i < 20; ++i) {
+            appendOne(wal, rowsFrame(1, i, 2));
+        }
     }
     auto files = segmentFiles(dir);
     ASSERT_GT(files.size(), 2u);
@@ -277,7 +312,9 @@ TEST(WriteAheadLogTest, CapRejectsAppendsUntilDeliveryFreesSpace) {
     const uint64_t frame_bytes = kHeader + frame.payload.size();
     options.max_pending_bytes = 10 * frame_bytes;
     WriteAheadLog wal(options);
-    for (int i = 0; i < 10; ++i) appendOne(wal, frame);
+    for (int i = 0; i < 10; ++i) {
+        appendOne(wal, frame);
+    }
     EXPECT_EQ(wal.pendingBytes(), 10 * frame_bytes);
     EXPECT_THROW(appendOne(wal, frame), WalFullError);
     EXPECT_EQ(wal.pendingBytes(), 10 * frame_bytes);
@@ -300,6 +337,7 @@ TEST(WriteAheadLogTest, ConcurrentAppendsNeverPassTheCap) {
     WriteAheadLog wal(options);
     std::atomic<int> accepted{0};
     std::vector<std::thread> threads;
+    threads.reserve(8);
     for (int t = 0; t < 8; ++t) {
         threads.emplace_back([&] {
             for (int i = 0; i < 10; ++i) {
@@ -311,7 +349,9 @@ TEST(WriteAheadLogTest, ConcurrentAppendsNeverPassTheCap) {
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads) {
+        thread.join();
+    }
     EXPECT_EQ(accepted.load(), 37);
     EXPECT_EQ(readAll(wal, wal.deliveredPosition()).size(), 37u);
 }
@@ -321,7 +361,9 @@ TEST(WriteAheadLogTest, DeliveredSegmentsAreDeleted) {
     WalOptions options = optionsFor(dir);
     options.segment_bytes = 200;
     WriteAheadLog wal(options);
-    for (uint32_t i = 0; i < 40; ++i) appendOne(wal, rowsFrame(1, i, 4));
+    for (uint32_t i = 0; i < 40; ++i) {
+        appendOne(wal, rowsFrame(1, i, 4));
+    }
     const size_t before = segmentFiles(dir).size();
     ASSERT_GT(before, 5u);
     auto records = readAll(wal, wal.deliveredPosition());
