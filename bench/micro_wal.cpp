@@ -101,15 +101,21 @@ void BM_ReadBack(benchmark::State& state) {
     ScratchWal scratch("read", /*fsync=*/false);
     WriteAheadLog& wal = scratch.wal();
     const WalFrame frame = makeFrame();
-    for (int i = 0; i < 2560; ++i) wal.append(std::span<const WalFrame>(&frame, 1));
+    for (int i = 0; i < 2560; ++i) {
+        wal.append(std::span<const WalFrame>(&frame, 1));
+    }
     uint64_t bytes = 0;
     for (auto _ : state) {
         WalPosition from = wal.deliveredPosition();
         for (;;) {
             auto records = wal.read(from, 64ull << 20, std::chrono::milliseconds(0));
-            if (records.empty()) break;
+            if (records.empty()) {
+                break;
+            }
             from = records.back().end;
-            for (const auto& record : records) bytes += record.payload.size() + kHeaderBytes;
+            for (const auto& record : records) {
+                bytes += record.payload.size() + kHeaderBytes;
+            }
         }
     }
     state.SetBytesProcessed(static_cast<int64_t>(bytes));
