@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# bench/run_ingest_bench.sh: one ingestion benchmark run, end to end against its reference, on the
+# same machine and the same ClickHouse:
+#   1. the same N rows inserted straight into ClickHouse with clickhouse-client (direct_insert.sh),
+#   2. the same rows as JSON batches through `infrasage serve` (load_ingest --wait-delivered),
+# then the ratio end_to_end_rps / direct_rps. Each side writes into its own scratch database;
+# both are dropped at the end, and the server is stopped.
+#
+# Usage: bench/run_ingest_bench.sh            (1,000,000 records)
+#        QUICK=1 bench/run_ingest_bench.sh    (100,000 records)
+# Env:   BUILD_DIR (build), RECORDS, BATCH (5000), CONNECTIONS (4), SERIES (1000), SEED (42),
+#        BLOCK_ROWS (10000, rows per direct insert), RESULTS_FILE (append the JSON summary there),
+#        PERF_DATA (record the server with `perf record -e cpu-clock -g` into this file),
+#        KEEP_TMP=1 (keep the temp dir with the server log and the RowBinary file).
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${REPO_ROOT}"
+BUILD_DIR="${BUILD_DIR:-build}"
+INFRASAGE="${BUILD_DIR}/infrasage"
+LOAD_INGEST="${BUILD_DIR}/bench/load_ingest"
+if [[ "${QUICK:-0}" == 1 ]]; then
+    RECORDS="${RECORDS:-100000}"
+else
+    RECORDS="${RECORDS:-1000000}"
+fi
+BATCH="${BATCH:-5000}"
+CONNECTIONS="${CONNECTIONS:-4}"
+SERIES="${SERIES:-1000}"
+SEED="${SEED:-42}"
+TENANT="bench"
+export CLICKHOUSE_INSTANCE=test
+
+for bin in "${INFRASAGE}" "${LOAD_INGEST}"; do
+    [[ -x "${bin}" ]] || {
+        echo "run_ingest_bench.sh: ${bin} not built (cmake --build ${BUILD_DIR} --target infrasage load_ingest)" >&2
+        exit 2
+    }
+done
+
+log() { echo "run_ingest_bench: $*" >&2; }
+
+scripts/clickhouse.sh start >&2
+eval "$(scripts/clickhouse.sh env)"
+CH_PID="$(tr -dc '0-9' <.data/clickhouse-test/clickhouse-server.pid)"
+
+TMP="$(mktemp -d /tmp/infrasage-bench.XXXXXX)"
+RUN_ID="$(date +%s)_$$"
+DB_DIRECT="bench_direct_${RUN_ID}"
+DB_E2E="bench_e2e_${RUN_ID}"
+SERVER_PID=""
+PERF_PID=""
+
+ch_http() { # one statement over HTTP, credentials in headers
+    curl -fsS "${CLICKHOUSE_URL}/" -H "X-ClickHouse-User: ${CLICKHOUSE_USER}" \
+        -H "X-ClickHouse-Key: $(tr -d '\n' <"${CLICKHOUSE_PASSWORD_FILE}")" --data-binary "$1"
+}
+
+cleanup() {
+    if [[ -n "${PERF_PID}" ]] && kill -0 "${PERF_PID}" 2>/dev/null; then
+        kill -INT "${PERF_PID}" 2>/dev/null || true
+        wait "${PERF_PID}" 2>/dev/null || true
+    fi
+    if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
+        kill -TERM "${SERVER_PID}" 2>/dev/null || true
+        wait "${SERVER_PID}" 2>/dev/null || true
+    fi
+    ch_http "DROP DATABASE IF EXISTS ${DB_DIRECT}" >/dev/null 2>&1 || true
+    ch_http "DROP DATABASE IF EXISTS ${DB_E2E}" >/dev/null 2>&1 || true
+    if [[ "${KEEP_TMP:-0}" == 1 ]]; then
+        log "kept ${TMP}"
+    else
+        rm -rf "${TMP}"
+    fi
+}
+trap cleanup EXIT
+
+# Background merges of one phase must not eat the CPU of the next one.
+wait_merges_idle() {
+    for _ in $(seq 1 300); do
+        [[ "$(ch_http 'SELECT count() FROM system.merges')" == 0 ]] && return 0
+        sleep 0.1
+    done
+    log "merges still running after 30 s; continuing"
+}
+
+for db in "${DB_DIRECT}" "${DB_E2E}"; do
+    CLICKHOUSE_DATABASE="${db}" "${INFRASAGE}" migrate >/dev/null
+done
+
+# Both sides get the very same rows: same seed, same base time, same tenant.
+BASE_TIME="$(date +%s)"
+common=(--records "${RECORDS}" --series "${SERIES}" --seed "${SEED}" --base-time "${BASE_TIME}")
+"${LOAD_INGEST}" "${common[@]}" --tenant "${TENANT}" --dump-rowbinary "${TMP}/rows.bin" >/dev/null
+
+# Context for reading the figures: what was built, and how busy the 2 cores already were.
+GIT_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+uncommitted-src')"
+LOADAVG_1M="$(cut -d' ' -f1 /proc/loadavg)"
+
+log "direct insert of ${RECORDS} rows (clickhouse-client, ${BLOCK_ROWS:-10000} rows per block)"
+wait_merges_idle
+direct="$(bench/direct_insert.sh "${TMP}/rows.bin" "${DB_DIRECT}" "${RECORDS}")"
+echo "${direct}"
+wait_merges_idle
+
+log "end to end: ${RECORDS} records, batch ${BATCH}, ${CONNECTIONS} connections"
+mkdir -p "${TMP}/data"
+INFRASAGE_ENV=development INFRASAGE_DEV_TENANT="${TENANT}" INFRASAGE_LISTEN=127.0.0.1:0 \
+    INFRASAGE_DATA_DIR="${TMP}/data" CLICKHOUSE_DATABASE="${DB_E2E}" \
+    "${INFRASAGE}" serve >"${TMP}/server.log" 2>&1 &
+SERVER_PID=$!
+port=""
+for _ in $(seq 1 100); do
+    port="$(grep -o '"address":"127.0.0.1:[0-9]*"' "${TMP}/server.log" | head -n1 | grep -o '[0-9]*"$' | tr -d '"' || true)"
+    [[ -n "${port}" ]] && curl -fsS "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1 && break
+    kill -0 "${SERVER_PID}" 2>/dev/null || {
+        cat "${TMP}/server.log" >&2
+        exit 1
+    }
+    sleep 0.1
+done
+[[ -n "${port}" ]] || {
+    log "server did not report its port"
+    cat "${TMP}/server.log" >&2
+    exit 1
+}
+
+if [[ -n "${PERF_DATA:-}" ]]; then
+    perf record -e cpu-clock -g -p "${SERVER_PID}" -o "${PERF_DATA}" >/dev/null 2>&1 &
+    PERF_PID=$!
+    sleep 0.5
+fi
+e2e="$("${LOAD_INGEST}" "${common[@]}" --url "http://127.0.0.1:${port}" \
+    --connections "${CONNECTIONS}" --batch "${BATCH}" --server-pid "${SERVER_PID}" \
+    --clickhouse-pid "${CH_PID}" --wait-delivered --clickhouse-database "${DB_E2E}")"
+echo "${e2e}"
+if [[ -n "${PERF_PID}" ]]; then
+    kill -INT "${PERF_PID}"
+    wait "${PERF_PID}" || true
+    PERF_PID=""
+    log "perf data in ${PERF_DATA}"
+fi
+
+summary="$(jq -cn --argjson d "${direct}" --argjson e "${e2e}" --arg commit "${GIT_COMMIT}" \
+    --argjson load "${LOADAVG_1M}" '{
+    commit: $commit, loadavg_1m_before: $load, records: $e.records, batch: $e.batch, connections: $e.connections,
+    end_to_end_rps: $e.records_per_s, ack_rps: $e.ack_records_per_s,
+    direct_rps: $d.rows_per_s, ratio: ($e.records_per_s / $d.rows_per_s),
+    p50_ms: $e.p50_ms, p99_ms: $e.p99_ms, errors: $e.errors, retries: $e.retries,
+    server_cpu_s_per_million: $e.server_cpu_s_per_million,
+    server_peak_rss_mb: $e.server_peak_rss_mb,
+    clickhouse_cpu_s_per_million_e2e: $e.clickhouse_cpu_s_per_million,
+    clickhouse_cpu_s_per_million_direct: $d.clickhouse_cpu_s_per_million,
+    direct_client_cpu_s: $d.client_cpu_s, direct_inserted_parts: $d.inserted_parts, e2e_inserted_parts: $e.inserted_parts}')"
+echo "${summary}"
+if [[ -n "${RESULTS_FILE:-}" ]]; then
+    echo "${summary}" >>"${RESULTS_FILE}"
+fi
+jq -r '"end to end \(.end_to_end_rps | floor) rec/s, direct insert \(.direct_rps | floor) rows/s, ratio \(.ratio * 100 | floor) % (target 50 %); p50 \(.p50_ms | . * 10 | floor / 10) ms, p99 \(.p99_ms | . * 10 | floor / 10) ms; server \(.server_cpu_s_per_million | . * 100 | floor / 100) CPU-s/M, peak RSS \(.server_peak_rss_mb | floor) MiB; ClickHouse \(.clickhouse_cpu_s_per_million_e2e | . * 100 | floor / 100) CPU-s/M (direct \(.clickhouse_cpu_s_per_million_direct | . * 100 | floor / 100))"' <<<"${summary}" >&2
