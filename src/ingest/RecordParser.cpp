@@ -84,14 +84,38 @@ Field fieldFromName(std::string_view name) {
 }
 
 // The raw key compare covers the usual unescaped spelling without copying the key; only other
-// spellings ("service\u005fid", unknown names) pay for unescaping.
+// spellings ("service\u005fid", unknown names) pay for unescaping. The first two characters pick
+// the one candidate (reading raw[1] is safe: the closing quote or padding follows).
 Field fieldFromRawKey(const ondemand::raw_json_string& key) {
-    for (const auto& entry : kFieldNames) {
-        if (key.unsafe_is_equal(entry.name)) {
-            return entry.field;
-        }
+    const char* raw = key.raw();
+    Field candidate = Field::Unknown;
+    switch (raw[0]) {
+        case 's':
+            candidate = Field::ServiceId;
+            break;
+        case 'm':
+            candidate = Field::MetricName;
+            break;
+        case 'v':
+            candidate = Field::Value;
+            break;
+        case 'b':
+            candidate = Field::Body;
+            break;
+        case 'a':
+            candidate = Field::Attributes;
+            break;
+        case 't':
+            candidate = raw[1] == 'y'   ? Field::Type
+                        : raw[1] == 'r' ? Field::TraceId
+                                        : Field::Timestamp;
+            break;
+        default:
+            return Field::Unknown;
     }
-    return Field::Unknown;
+    return key.unsafe_is_equal(kFieldNames[static_cast<std::size_t>(candidate)].name)
+               ? candidate
+               : Field::Unknown;
 }
 
 // What one record said, as views into the parser's string buffer (valid until the next body).
