@@ -1,11 +1,21 @@
 // ingest/RecordParser: turns the JSON body of /api/v1/telemetry and /api/v1/telemetry/batch into
 // validated rows, encoded as ClickHouse RowBinary per telemetry table (see
-// storage/TelemetryTables.h for the column order). Uses simdjson (On-Demand), which also validates
-// UTF-8 and bounds nesting depth. Reads network input: fuzzed by tests/fuzz/fuzz_record_parser.
+// storage/TelemetryTables.h for the column order). Uses simdjson (On-Demand), which validates
+// UTF-8; ingest/JsonValidation walks what the parser does not read, so any syntax error rejects
+// the body, and bounds nesting depth. Reads network input: fuzzed by tests/fuzz/fuzz_record_parser.
 //
-// Whole-body problems (malformed JSON, not an object/array, too many records) throw ApiError and
-// nothing is accepted. Per-record problems in a batch become RecordFailure entries; the other
-// records are accepted (partial success). A single record that is invalid throws ApiError.
+// Whole-body problems throw ApiError and nothing is accepted: invalid_json (400; also trailing
+// content and nesting deeper than kMaxJsonDepth), invalid_utf8 (400), invalid_batch (400, batch
+// body not an array), empty_batch (400), too_many_records (413), invalid_record (400, single body
+// not an object). Per-record problems in a batch become RecordFailure entries and the other
+// records are accepted (partial success); a single invalid record throws ApiError 400 with the
+// same code: invalid_record (element not an object), unknown_field, duplicate_field (also a
+// repeated attribute key), invalid_field_type, invalid_field_value (control characters in
+// service_id/metric_name, empty attribute key), missing_service_id, invalid_type,
+// missing_metric_name, missing_value, invalid_value, missing_body, invalid_timestamp,
+// timestamp_too_old, timestamp_in_future, field_too_long, too_many_attributes,
+// attribute_too_long. Null for an optional field means absent; empty required strings are
+// missing. Known fields that the record's type has no column for are validated, then ignored.
 #pragma once
 
 #include <array>
