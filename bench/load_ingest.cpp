@@ -7,6 +7,7 @@
 // --dump-rowbinary writes the very same rows as ClickHouse RowBinary for that reference.
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -240,6 +241,16 @@ double processCpuSeconds(int pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// CPU this load generator spent (it shares the cores with the server and ClickHouse).
+double ownCpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 // Peak resident set size (VmHWM) in MiB.
 double processPeakRssMb(int pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -374,6 +385,7 @@ int run(const Options& o) {
 
     const double server_cpu_before = o.server_pid ? processCpuSeconds(o.server_pid) : 0;
     const double ch_cpu_before = o.clickhouse_pid ? processCpuSeconds(o.clickhouse_pid) : 0;
+    const double own_cpu_before = ownCpuSeconds();
     const auto started = Clock::now();
     std::vector<ConnectionResult> results(o.connections);
     {
@@ -409,6 +421,7 @@ int run(const Options& o) {
     const double ch_cpu =
         o.clickhouse_pid ? processCpuSeconds(o.clickhouse_pid) - ch_cpu_before : 0;
 
+    const double own_cpu = ownCpuSeconds() - own_cpu_before;
     const std::chrono::duration<double> ack_seconds = acked - started;
     const std::chrono::duration<double> seconds = finished - started;
     const auto per_s = [&](std::chrono::duration<double> d) {
@@ -430,6 +443,7 @@ int run(const Options& o) {
         {"p99_ms", percentile(total.latencies_ms, 0.99)},
         {"max_ms", total.latencies_ms.empty() ? 0.0 : total.latencies_ms.back()},
         {"errors", total.errors},
+        {"load_generator_cpu_s", own_cpu},
         {"retries", total.retries},
     };
     if (!total.first_error.empty()) {

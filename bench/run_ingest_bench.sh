@@ -9,8 +9,9 @@
 # Usage: bench/run_ingest_bench.sh            (1,000,000 records)
 #        QUICK=1 bench/run_ingest_bench.sh    (100,000 records)
 # Env:   BUILD_DIR (build), RECORDS, BATCH (5000), CONNECTIONS (4), SERIES (1000), SEED (42),
-#        BLOCK_ROWS (10000, rows per direct insert), RESULTS_FILE (append the JSON summary there),
-#        PERF_DATA (record the server with `perf record -e cpu-clock -g` into this file),
+#        BLOCK_ROWS (10000, rows per direct insert), CLICKHOUSE_INSTANCE (test | dev), RESULTS_FILE (append the JSON summary there),
+#        PERF_DATA (record the server with `perf record -e cpu-clock` into this file;
+#        PERF_CALL_GRAPH fp | dwarf, PERF_FREQ 999),
 #        KEEP_TMP=1 (keep the temp dir with the server log and the RowBinary file).
 set -euo pipefail
 
@@ -29,7 +30,15 @@ CONNECTIONS="${CONNECTIONS:-4}"
 SERIES="${SERIES:-1000}"
 SEED="${SEED:-42}"
 TENANT="bench"
-export CLICKHOUSE_INSTANCE=test
+# The test instance by default; CLICKHOUSE_INSTANCE=dev uses the dev one (quieter when other
+# people's test suites are hitting the test instance).
+export CLICKHOUSE_INSTANCE="${CLICKHOUSE_INSTANCE:-test}"
+case "${CLICKHOUSE_INSTANCE}" in
+test) CH_DIR=.data/clickhouse-test CH_NATIVE_PORT=19000 ;;
+dev) CH_DIR=.data/clickhouse CH_NATIVE_PORT=9000 ;;
+*) echo "run_ingest_bench.sh: CLICKHOUSE_INSTANCE must be test or dev" >&2 && exit 2 ;;
+esac
+export CLICKHOUSE_PID_FILE="${CH_DIR}/clickhouse-server.pid" CLICKHOUSE_NATIVE_PORT="${CH_NATIVE_PORT}"
 
 for bin in "${INFRASAGE}" "${LOAD_INGEST}"; do
     [[ -x "${bin}" ]] || {
@@ -42,11 +51,12 @@ log() { echo "run_ingest_bench: $*" >&2; }
 
 scripts/clickhouse.sh start >&2
 eval "$(scripts/clickhouse.sh env)"
-CH_PID="$(tr -dc '0-9' <.data/clickhouse-test/clickhouse-server.pid)"
+CH_PID="$(tr -dc '0-9' <"${CLICKHOUSE_PID_FILE}")"
 
 TMP="$(mktemp -d /tmp/infrasage-bench.XXXXXX)"
 RUN_ID="$(date +%s)_$$"
 DB_DIRECT="bench_direct_${RUN_ID}"
+DB_DIRECT2="bench_direct2_${RUN_ID}"
 DB_E2E="bench_e2e_${RUN_ID}"
 SERVER_PID=""
 PERF_PID=""
@@ -66,6 +76,7 @@ cleanup() {
         wait "${SERVER_PID}" 2>/dev/null || true
     fi
     ch_http "DROP DATABASE IF EXISTS ${DB_DIRECT}" >/dev/null 2>&1 || true
+    ch_http "DROP DATABASE IF EXISTS ${DB_DIRECT2}" >/dev/null 2>&1 || true
     ch_http "DROP DATABASE IF EXISTS ${DB_E2E}" >/dev/null 2>&1 || true
     if [[ "${KEEP_TMP:-0}" == 1 ]]; then
         log "kept ${TMP}"
@@ -84,7 +95,7 @@ wait_merges_idle() {
     log "merges still running after 30 s; continuing"
 }
 
-for db in "${DB_DIRECT}" "${DB_E2E}"; do
+for db in "${DB_DIRECT}" "${DB_DIRECT2}" "${DB_E2E}"; do
     CLICKHOUSE_DATABASE="${db}" "${INFRASAGE}" migrate >/dev/null
 done
 
@@ -92,16 +103,19 @@ done
 BASE_TIME="$(date +%s)"
 common=(--records "${RECORDS}" --series "${SERIES}" --seed "${SEED}" --base-time "${BASE_TIME}")
 "${LOAD_INGEST}" "${common[@]}" --tenant "${TENANT}" --dump-rowbinary "${TMP}/rows.bin" >/dev/null
+# Written back now, not while the first reference insert writes its parts.
+sync "${TMP}/rows.bin"
 
-# Context for reading the figures: what was built, and how busy the 2 cores already were.
+# Context for reading the figures: the checkout's commit (src edits not committed yet are flagged),
+# which server binary ran (hash, build time), and how busy the 2 cores already were.
 GIT_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+uncommitted-src')"
 LOADAVG_1M="$(cut -d' ' -f1 /proc/loadavg)"
+SERVER_BINARY="$(sha256sum "${INFRASAGE}" | cut -c1-12) $(date -u -r "${INFRASAGE}" +%FT%TZ)"
 
 log "direct insert of ${RECORDS} rows (clickhouse-client, ${BLOCK_ROWS:-10000} rows per block)"
 wait_merges_idle
 direct="$(bench/direct_insert.sh "${TMP}/rows.bin" "${DB_DIRECT}" "${RECORDS}")"
 echo "${direct}"
-wait_merges_idle
 
 log "end to end: ${RECORDS} records, batch ${BATCH}, ${CONNECTIONS} connections"
 mkdir -p "${TMP}/data"
@@ -126,10 +140,12 @@ done
 }
 
 if [[ -n "${PERF_DATA:-}" ]]; then
-    perf record -e cpu-clock -g -p "${SERVER_PID}" -o "${PERF_DATA}" >/dev/null 2>&1 &
+    # PERF_CALL_GRAPH=dwarf gives whole stacks (the build keeps no frame pointers).
+    perf record -e cpu-clock -F "${PERF_FREQ:-999}" --call-graph "${PERF_CALL_GRAPH:-fp}" -p "${SERVER_PID}" -o "${PERF_DATA}" >/dev/null 2>&1 &
     PERF_PID=$!
     sleep 0.5
 fi
+wait_merges_idle
 e2e="$("${LOAD_INGEST}" "${common[@]}" --url "http://127.0.0.1:${port}" \
     --connections "${CONNECTIONS}" --batch "${BATCH}" --server-pid "${SERVER_PID}" \
     --clickhouse-pid "${CH_PID}" --wait-delivered --clickhouse-database "${DB_E2E}")"
@@ -140,20 +156,35 @@ if [[ -n "${PERF_PID}" ]]; then
     PERF_PID=""
     log "perf data in ${PERF_DATA}"
 fi
+kill -TERM "${SERVER_PID}"
+wait "${SERVER_PID}" || true
+SERVER_PID=""
 
-summary="$(jq -cn --argjson d "${direct}" --argjson e "${e2e}" --arg commit "${GIT_COMMIT}" \
-    --argjson load "${LOADAVG_1M}" '{
-    commit: $commit, loadavg_1m_before: $load, records: $e.records, batch: $e.batch, connections: $e.connections,
+# The machine is shared and its load drifts: a second reference after the end-to-end run brackets
+# it in time, and the ratio uses the mean of the two.
+log "direct insert again (bracketing the end-to-end run)"
+wait_merges_idle
+direct2="$(bench/direct_insert.sh "${TMP}/rows.bin" "${DB_DIRECT2}" "${RECORDS}")"
+echo "${direct2}"
+
+summary="$(jq -cn --argjson d "${direct}" --argjson d2 "${direct2}" --argjson e "${e2e}" \
+    --arg commit "${GIT_COMMIT}" --arg instance "${CLICKHOUSE_INSTANCE}" \
+    --arg binary "${SERVER_BINARY}" --argjson load "${LOADAVG_1M}" '
+    (($d.rows_per_s + $d2.rows_per_s) / 2) as $direct_rps | {
+    commit: $commit, server_binary: $binary, loadavg_1m_before: $load, clickhouse_instance: $instance,
+    direct_block_rows: $d.block_rows, records: $e.records, batch: $e.batch, connections: $e.connections,
     end_to_end_rps: $e.records_per_s, ack_rps: $e.ack_records_per_s,
-    direct_rps: $d.rows_per_s, ratio: ($e.records_per_s / $d.rows_per_s),
-    p50_ms: $e.p50_ms, p99_ms: $e.p99_ms, errors: $e.errors, retries: $e.retries,
+    direct_rps: $direct_rps, direct_rps_before: $d.rows_per_s, direct_rps_after: $d2.rows_per_s,
+    ratio: ($e.records_per_s / $direct_rps),
+    load_generator_cpu_s: $e.load_generator_cpu_s, p50_ms: $e.p50_ms, p99_ms: $e.p99_ms, errors: $e.errors, retries: $e.retries,
     server_cpu_s_per_million: $e.server_cpu_s_per_million,
     server_peak_rss_mb: $e.server_peak_rss_mb,
     clickhouse_cpu_s_per_million_e2e: $e.clickhouse_cpu_s_per_million,
-    clickhouse_cpu_s_per_million_direct: $d.clickhouse_cpu_s_per_million,
-    direct_client_cpu_s: $d.client_cpu_s, direct_inserted_parts: $d.inserted_parts, e2e_inserted_parts: $e.inserted_parts}')"
+    clickhouse_cpu_s_per_million_direct:
+      (($d.clickhouse_cpu_s_per_million + $d2.clickhouse_cpu_s_per_million) / 2),
+    direct_client_cpu_s_per_million: ($d.client_cpu_s / ($d.rows / 1000000)), direct_inserted_parts: $d.inserted_parts, e2e_inserted_parts: $e.inserted_parts}')"
 echo "${summary}"
 if [[ -n "${RESULTS_FILE:-}" ]]; then
     echo "${summary}" >>"${RESULTS_FILE}"
 fi
-jq -r '"end to end \(.end_to_end_rps | floor) rec/s, direct insert \(.direct_rps | floor) rows/s, ratio \(.ratio * 100 | floor) % (target 50 %); p50 \(.p50_ms | . * 10 | floor / 10) ms, p99 \(.p99_ms | . * 10 | floor / 10) ms; server \(.server_cpu_s_per_million | . * 100 | floor / 100) CPU-s/M, peak RSS \(.server_peak_rss_mb | floor) MiB; ClickHouse \(.clickhouse_cpu_s_per_million_e2e | . * 100 | floor / 100) CPU-s/M (direct \(.clickhouse_cpu_s_per_million_direct | . * 100 | floor / 100))"' <<<"${summary}" >&2
+jq -r '"end to end \(.end_to_end_rps | floor) rec/s, direct insert \(.direct_rps | floor) rows/s (mean of \(.direct_rps_before | floor) before, \(.direct_rps_after | floor) after), ratio \(.ratio * 100 | floor) % (target 50 %); p50 \(.p50_ms | . * 10 | floor / 10) ms, p99 \(.p99_ms | . * 10 | floor / 10) ms; server \(.server_cpu_s_per_million | . * 100 | floor / 100) CPU-s/M, peak RSS \(.server_peak_rss_mb | floor) MiB; ClickHouse \(.clickhouse_cpu_s_per_million_e2e | . * 100 | floor / 100) CPU-s/M (direct \(.clickhouse_cpu_s_per_million_direct | . * 100 | floor / 100))"' <<<"${summary}" >&2
