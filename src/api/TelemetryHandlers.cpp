@@ -27,14 +27,14 @@ nlohmann::json failuresJson(const std::vector<ingest::RecordFailure>& failures) 
 void handleTelemetryOne(Services& services, const http::Request& req, http::Response& res,
                         http::RequestContext& ctx) {
     requireJson(req);
-    auto outcome = services.ingest.ingestOne(req.body, ctx.caller().tenant_id);
+    auto outcome = services.ingest.ingestOne(ctx.body, ctx.caller().tenant_id);
     http::writeJson(res, 200, {{"status", "ok"}, {"queued", outcome.queued}});
 }
 
 void handleTelemetryBatch(Services& services, const http::Request& req, http::Response& res,
                           http::RequestContext& ctx) {
     requireJson(req);
-    auto outcome = services.ingest.ingestBatch(req.body, ctx.caller().tenant_id);
+    auto outcome = services.ingest.ingestBatch(ctx.body, ctx.caller().tenant_id);
     if (outcome.failures.empty()) {
         http::writeJson(res, 200, {{"status", "ok"}, {"queued", outcome.queued}});
         return;

@@ -77,37 +77,79 @@ void HttpServer::addFilter(std::shared_ptr<Filter> filter) {
 void HttpServer::addRoute(Route route) {
     routes_.push_back(std::make_unique<Route>(std::move(route)));
     const Route* r = routes_.back().get();
-    auto handler = [this, r](const Request& req, Response& res) { dispatch(*r, req, res); };
     // Paths are literal; escape regex metacharacters httplib would interpret.
     std::string pattern;
     for (char c : r->path) {
         if (std::string_view(".+*?()[]{}|^$\\").find(c) != std::string_view::npos) pattern += '\\';
         pattern += c;
     }
+    auto without_body = [this, r](const Request& req, Response& res) {
+        dispatch(*r, req, res, nullptr);
+    };
+    // Routes with a body read it through a ContentReader: httplib's own limit covers only
+    // Content-Length bodies, not chunked ones, and reading ourselves lets authentication run first.
+    auto with_body = [this, r](const Request& req, Response& res,
+                               const httplib::ContentReader& reader) {
+        dispatch(*r, req, res, &reader);
+    };
     if (r->method == "GET") {
-        server_->Get(pattern, handler);
-    } else if (r->method == "POST") {
-        server_->Post(pattern, handler);
-    } else if (r->method == "PUT") {
-        server_->Put(pattern, handler);
-    } else if (r->method == "PATCH") {
-        server_->Patch(pattern, handler);
+        server_->Get(pattern, without_body);
     } else if (r->method == "DELETE") {
-        server_->Delete(pattern, handler);
+        server_->Delete(pattern, without_body);
+    } else if (r->method == "POST") {
+        server_->Post(pattern, with_body);
+    } else if (r->method == "PUT") {
+        server_->Put(pattern, with_body);
+    } else if (r->method == "PATCH") {
+        server_->Patch(pattern, with_body);
     } else {
         throw std::invalid_argument("unsupported method " + r->method);
     }
 }
 
-void HttpServer::dispatch(const Route& route, const Request& req, Response& res) {
+void HttpServer::readBody(const httplib::ContentReader& reader, const Request& req,
+                          RequestContext& ctx) const {
+    // A declared length over the limit is refused before reading a byte of it.
+    bool too_large = false;
+    if (req.has_header("Content-Length")) {
+        auto declared = req.get_header_value("Content-Length");
+        too_large = declared.size() > 19 || std::stoull("0" + declared) > options_.max_body_bytes;
+    }
+    bool complete = !too_large && reader([&](const char* data, std::size_t length) {
+        if (ctx.body.size() + length > options_.max_body_bytes) {
+            too_large = true;
+            return false;
+        }
+        ctx.body.append(data, length);
+        return true;
+    });
+    if (too_large) {
+        throw ApiError(
+            413, "payload_too_large",
+            "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+    }
+    if (!complete) {
+        throw ApiError(400, "bad_request", "the request body could not be read");
+    }
+}
+
+void HttpServer::dispatch(const Route& route, const Request& req, Response& res,
+                          const httplib::ContentReader* reader) {
     auto& ctx = currentContext(req);
     ctx.route = route.path;
     try {
         for (const auto& filter : filters_) {
             filter->onRequest(route, req, ctx);
         }
+        if (reader != nullptr) {
+            readBody(*reader, req, ctx);
+        }
         route.handler(req, res, ctx);
     } catch (const ApiError& e) {
+        if (reader != nullptr && ctx.body.empty() && e.httpStatus() != 200) {
+            // The body may be unread; the connection cannot be reused safely.
+            res.set_header("Connection", "close");
+        }
         writeError(res, e);
     } catch (const std::exception& e) {
         observability::logError(

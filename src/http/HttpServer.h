@@ -51,7 +51,11 @@ class HttpServer {
 
   private:
     void installPipeline();
-    void dispatch(const Route& route, const Request& req, Response& res);
+    // Runs filters, reads the body (when `reader` is given), then the handler.
+    void dispatch(const Route& route, const Request& req, Response& res,
+                  const httplib::ContentReader* reader);
+    void readBody(const httplib::ContentReader& reader, const Request& req,
+                  RequestContext& ctx) const;
 
     ServerOptions options_;
     observability::Metrics& metrics_;

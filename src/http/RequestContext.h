@@ -16,6 +16,9 @@ struct RequestContext {
     std::string route = "unmatched";  // route template, for logs and metrics (bounded cardinality)
     std::string client_ip;
     std::optional<auth::Principal> principal;
+    // Request body, read by the pipeline after authentication with the size limit enforced while
+    // reading (also for chunked and gzip bodies). Empty for GET.
+    std::string body;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
     // The principal of an authenticated route; the pipeline guarantees it is set there.

@@ -138,7 +138,16 @@ std::string rawExchange(uint16_t port, const std::string& head, std::size_t body
     std::string out;
     char buf[4096];
     ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+        out.append(buf, static_cast<std::size_t>(n));
+        // Stop at the end of the first response instead of waiting for the server to close.
+        auto head_end = out.find("\r\n\r\n");
+        auto length_at = out.find("Content-Length: ");
+        if (head_end != std::string::npos && length_at != std::string::npos && length_at < head_end &&
+            out.size() >= head_end + 4 + std::stoul(out.substr(length_at + 16))) {
+            break;
+        }
+    }
     ::close(fd);
     return out;
 }

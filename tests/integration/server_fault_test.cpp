@@ -143,19 +143,19 @@ TEST_F(ServerFaultTest, DiskCapReachedAnswers503ThenRecovers) {
     clickhouse("stop");
 
     uint64_t acked_batches = 1;
-    httplib::Result refused;
+    std::optional<httplib::Response> refused;
     for (uint64_t b = 1; b < 1000; ++b) {
         auto r = postJson("/api/v1/telemetry/batch", sequenceBatch(b * kBatch, kBatch));
         ASSERT_TRUE(r);
         if (r->status != 200) {
-            refused = std::move(r);
+            refused = *r;
             break;
         }
         acked_batches++;
     }
     ASSERT_TRUE(refused) << "the cap was never reached";
     EXPECT_EQ(refused->status, 503);
-    EXPECT_EQ(json(refused)["error"], "ingestion_backlog_full");
+    EXPECT_EQ(nlohmann::json::parse(refused->body)["error"], "ingestion_backlog_full");
     EXPECT_FALSE(refused->get_header_value("Retry-After").empty());
     auto ready = client().Get("/readyz");
     EXPECT_EQ(ready->status, 503);

@@ -203,7 +203,10 @@ TEST_F(ServerIngestTest, KeepAliveConnectionServesManyRequests) {
 }
 
 std::pair<int, std::string> runBinary(const std::string& env, const std::string& args) {
-    std::string cmd = env + " " + ServerProcess::binary() + " " + args + " 2>&1";
+    // A bounded run with a clean slate of secrets: the test environment's CLICKHOUSE_PASSWORD_FILE
+    // would otherwise take precedence over the weak password under test.
+    std::string cmd = "env -u CLICKHOUSE_PASSWORD_FILE -u JWT_SECRET_FILE " + env + " timeout 20 " +
+                      ServerProcess::binary() + " " + args + " 2>&1";
     FILE* p = ::popen(cmd.c_str(), "r");
     std::string out;
     char buf[4096];

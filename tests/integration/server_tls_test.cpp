@@ -60,7 +60,7 @@ TEST_F(ServerTlsTest, ServesTls12AndUpWithTheConfiguredCertificateOnly) {
     EXPECT_EQ(nlohmann::json::parse(post, nullptr, false)["status"], "ok") << post;
     EXPECT_EQ(waitForRows("infrasage_metrics", 1), 1u);
     auto hsts = capture("curl -s -D - -o /dev/null" + ca + " " + url + "/healthz");
-    EXPECT_NE(hsts.find("strict-transport-security"), std::string::npos) << hsts;
+    EXPECT_NE(hsts.find("Strict-Transport-Security: max-age="), std::string::npos) << hsts;
 
     // Refused: TLS 1.1, an unknown CA, and plain HTTP on the TLS port.
     EXPECT_NE(sh("curl -s --tlsv1.1 --tls-max 1.1" + ca + " " + url + "/healthz"), 0);
@@ -68,10 +68,10 @@ TEST_F(ServerTlsTest, ServesTls12AndUpWithTheConfiguredCertificateOnly) {
     EXPECT_NE(capture("curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:" +
                       std::to_string(server_->port()) + "/healthz"),
               "200");
-    // openssl s_client agrees on the negotiated protocol floor.
+    // openssl s_client offering only TLS 1.1 gets no session (it prints the protocol it offered).
     auto tls11 = capture("echo | openssl s_client -tls1_1 -connect 127.0.0.1:" +
                          std::to_string(server_->port()) + " 2>&1");
-    EXPECT_EQ(tls11.find("Protocol  : TLSv1.1"), std::string::npos);
+    EXPECT_NE(tls11.find("Cipher is (NONE)"), std::string::npos) << tls11;
 }
 
 TEST_F(ServerTlsTest, MissingCertificateFileFailsToStartWithAClearMessage) {

@@ -34,7 +34,7 @@ void insertLog(ClickHouseClient& client, const std::string& database, int64_t un
 std::string yyyymmdd(int64_t unix_seconds) {
     const std::chrono::sys_days day{std::chrono::days(unix_seconds / kDaySeconds)};
     const std::chrono::year_month_day date(day);
-    char text[9];
+    char text[16];
     std::snprintf(text, sizeof(text), "%04d%02u%02u", static_cast<int>(date.year()),
                   static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
     return text;

@@ -13,7 +13,7 @@ std::string envOr(const char* name, const std::string& fallback) {
 }
 
 std::filesystem::path sourceDir() {
-    return std::filesystem::path(envOr("INFRASAGE_SOURCE_DIR", "."));
+    return std::filesystem::path(envOr("INFRASAGE_SOURCE_DIR", INFRASAGE_TEST_SOURCE_DIR));
 }
 
 std::filesystem::path makeTempDir(const std::string& prefix) {
