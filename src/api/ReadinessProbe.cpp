@@ -13,7 +13,7 @@ Readiness ReadinessProbe::check() {
         }
         r.clickhouse_reachable = last_ping_;
     }
-    r.wal_below_cap = wal_.pendingBytes() < wal_.maxPendingBytes();
+    r.wal_below_cap = !wal_.full();
     return r;
 }
 

@@ -35,6 +35,10 @@ class WriteAheadLog::Impl {
     WalPosition durableEnd() const;
     uint64_t pendingBytes() const;
     uint64_t maxPendingBytes() const { return options_.max_pending_bytes; }
+    bool full() const {
+        std::lock_guard lock(mu_);
+        return refused_since_delivery_ || durable_pending_ + reserved_bytes_ >= options_.max_pending_bytes;
+    }
     uint64_t commitCount() const;
 
   private:
@@ -73,6 +77,7 @@ class WriteAheadLog::Impl {
     std::condition_variable done_cv_;    // appenders: their group committed
     std::condition_variable data_cv_;    // readers: durable end moved or wakeReaders()
     std::vector<Request*> queue_;
+    bool refused_since_delivery_ = false;    // an append hit the cap; cleared by markDelivered
     uint64_t reserved_bytes_ = 0;            // queued or being written, not yet durable
     uint64_t durable_pending_ = 0;           // durable bytes after the checkpoint
     std::map<uint64_t, uint64_t> segments_;  // segment -> durable size, from the checkpoint's on
@@ -269,6 +274,7 @@ void WriteAheadLog::Impl::append(std::span<const WalFrame> frames) {
         throw std::runtime_error(broken_);
     }
     if (durable_pending_ + reserved_bytes_ + request.bytes > options_.max_pending_bytes) {
+        refused_since_delivery_ = true;
         throw WalFullError("WAL full: " + std::to_string(durable_pending_ + reserved_bytes_) +
                            " bytes pending, cap " + std::to_string(options_.max_pending_bytes));
     }
@@ -441,6 +447,7 @@ void WriteAheadLog::Impl::markDelivered(WalPosition upto) {
         std::lock_guard lock(mu_);
         durable_pending_ -= distanceLocked(checkpoint_, upto);
         checkpoint_ = upto;
+        refused_since_delivery_ = false;
         while (!segments_.empty() && segments_.begin()->first < upto.segment) {
             deletable.push_back(segments_.begin()->first);
             segments_.erase(segments_.begin());
@@ -505,6 +512,8 @@ WalPosition WriteAheadLog::deliveredPosition() const {
 WalPosition WriteAheadLog::durableEnd() const {
     return impl_->durableEnd();
 }
+bool WriteAheadLog::full() const { return impl_->full(); }
+
 uint64_t WriteAheadLog::pendingBytes() const {
     return impl_->pendingBytes();
 }

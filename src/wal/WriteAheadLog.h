@@ -82,6 +82,9 @@ class WriteAheadLog {
     WalPosition durableEnd() const;         // end of the last fsynced frame
     uint64_t pendingBytes() const;          // bytes appended but not yet delivered
     uint64_t maxPendingBytes() const;
+    // True from an append refused for the cap until delivery frees space (or when at the cap):
+    // what /readyz reports, since a request of any size would then be refused.
+    bool full() const;
     uint64_t commitCount() const;  // group commits (one write + one fsync each) so far
 
     // Wakes readers blocked in read(); used at shutdown.

@@ -318,9 +318,11 @@ TEST(WriteAheadLogTest, CapRejectsAppendsUntilDeliveryFreesSpace) {
     EXPECT_EQ(wal.pendingBytes(), 10 * frame_bytes);
     EXPECT_THROW(appendOne(wal, frame), WalFullError);
     EXPECT_EQ(wal.pendingBytes(), 10 * frame_bytes);
+    EXPECT_TRUE(wal.full());
 
     auto records = readAll(wal, wal.deliveredPosition());
     wal.markDelivered(records[2].end);
+    EXPECT_FALSE(wal.full());
     EXPECT_EQ(wal.pendingBytes(), 7 * frame_bytes);
     appendOne(wal, frame);
     appendOne(wal, frame);
