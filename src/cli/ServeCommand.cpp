@@ -93,11 +93,9 @@ http::ServerOptions serverOptions(const config::Config& cfg) {
 
 wal::DeliveryObserver deliveryObserver(observability::Metrics& metrics) {
     wal::DeliveryObserver o;
-    o.on_insert = [&metrics](storage::StreamId stream, uint32_t rows,
-                             std::chrono::microseconds took) {
+    o.on_insert = [&metrics](storage::StreamId stream, uint32_t rows, std::chrono::microseconds) {
         auto target = storage::streamTarget(stream);
         metrics.addRowsWritten(target ? std::string(target->table) : "unknown", rows);
-        metrics.observeClickHouseRoundTrip(took);
         metrics.setClickHouseUp(true);
     };
     o.on_error = [&metrics](const std::exception& e) {
@@ -133,6 +131,8 @@ int runServe(const config::Config& cfg) {
     try {
         observability::Metrics metrics;
         storage::ClickHouseClient clickhouse(clickHouseOptions(cfg));
+        clickhouse.setRoundTripObserver(
+            [&metrics](std::chrono::microseconds rtt) { metrics.observeClickHouseRoundTrip(rtt); });
         wal::WalOptions wal_options;
         wal_options.dir = std::filesystem::path(cfg.data_dir) / "wal";
         wal_options.segment_bytes = cfg.wal_segment_bytes;

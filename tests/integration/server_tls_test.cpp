@@ -74,6 +74,33 @@ TEST_F(ServerTlsTest, ServesTls12AndUpWithTheConfiguredCertificateOnly) {
     EXPECT_NE(tls11.find("Cipher is (NONE)"), std::string::npos) << tls11;
 }
 
+TEST_F(ServerTlsTest, DeliversToClickHouseOverTlsWithThePrivateCa) {
+    server_ = makeServer({{"CLICKHOUSE_URL", envOr("CLICKHOUSE_HTTPS_URL", "")},
+                          {"CLICKHOUSE_TLS_ENABLED", "true"},
+                          {"CLICKHOUSE_TLS_CA_CERT", envOr("CLICKHOUSE_TLS_CA_CERT", "")}});
+    server_->start();
+    ASSERT_EQ(postJson("/api/v1/telemetry", R"({"service_id":"a","metric_name":"m","value":7})")
+                  ->status,
+              200);
+    EXPECT_EQ(waitForRows("infrasage_metrics", 1), 1u);
+    EXPECT_EQ(client().Get("/readyz")->status, 200);
+}
+
+TEST_F(ServerTlsTest, ClickHouseTlsWithAnotherCaDeliversNothing) {
+    auto certs = makeTempDir("wrong-ca");
+    makeCertificates(certs);  // a CA that did not sign ClickHouse's certificate
+    server_ = makeServer({{"CLICKHOUSE_URL", envOr("CLICKHOUSE_HTTPS_URL", "")},
+                          {"CLICKHOUSE_TLS_ENABLED", "true"},
+                          {"CLICKHOUSE_TLS_CA_CERT", (certs / "ca.crt").string()}});
+    server_->start();
+    ASSERT_EQ(postJson("/api/v1/telemetry", R"({"service_id":"a","metric_name":"m","value":7})")
+                  ->status,
+              200);  // durable locally; ClickHouse is not trusted, so nothing is delivered
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_EQ(countRows("infrasage_metrics"), 0u);
+    EXPECT_EQ(client().Get("/readyz")->status, 503);
+}
+
 TEST_F(ServerTlsTest, MissingCertificateFileFailsToStartWithAClearMessage) {
     server_ = makeServer({{"GATEWAY_TLS_ENABLED", "true"},
                           {"GATEWAY_TLS_CERT", "/nonexistent/server.crt"},
