@@ -30,10 +30,14 @@ for target in "${targets[@]}"; do
         dict=(-dict="$root/tests/fuzz/$target.dict")
     fi
     echo "== fuzz_$target for ${seconds}s"
-    if ! "$build/tests/fuzz/fuzz_$target" "$corpus" "${dict[@]}" -max_total_time="$seconds" \
+    log="$artifacts/$target.log"
+    if "$build/tests/fuzz/fuzz_$target" "$corpus" "${dict[@]}" -max_total_time="$seconds" \
         -max_len="${FUZZ_MAX_LEN:-8192}" -timeout=10 -print_final_stats=1 \
-        -artifact_prefix="$artifacts/$target-"; then
-        echo "!! fuzz_$target found a problem; reproducer in $artifacts/" >&2
+        -artifact_prefix="$artifacts/$target-" >"$log" 2>&1; then
+        grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
+    else
+        tail -n 60 "$log" >&2
+        echo "!! fuzz_$target found a problem; reproducer in $artifacts/, log $log" >&2
         status=1
     fi
 done
