@@ -5,13 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-bash scripts/build.sh
-
 export CLICKHOUSE_INSTANCE=dev
-bash scripts/clickhouse.sh start
-eval "$(bash scripts/clickhouse.sh env)"
-export CLICKHOUSE_URL CLICKHOUSE_USER CLICKHOUSE_PASSWORD_FILE
+source scripts/setup.sh
 export INFRASAGE_ENV="${INFRASAGE_ENV:-development}"
 export INFRASAGE_DATA_DIR="${INFRASAGE_DATA_DIR:-$PWD/.data/infrasage}"
 

@@ -5,14 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-bash scripts/build.sh
-
 export CLICKHOUSE_INSTANCE=test
-bash scripts/clickhouse.sh start
 trap 'bash scripts/clickhouse.sh stop' EXIT
-eval "$(bash scripts/clickhouse.sh env)"
-export CLICKHOUSE_URL CLICKHOUSE_USER CLICKHOUSE_PASSWORD_FILE CLICKHOUSE_HTTPS_URL CLICKHOUSE_TLS_CA_CERT
+source scripts/setup.sh
 
 status=0
 ctest --test-dir build --output-on-failure --timeout 600 -j2 || status=$?

@@ -203,7 +203,7 @@ void HttpServer::installPipeline() {
                             {"path", truncated(req.path, 256)},
                             {"status", res.status},
                             {"duration_ms", elapsed.count() * 1000.0},
-                            {"bytes_in", req.body.size()},
+                            {"bytes_in", ctx.body.empty() ? req.body.size() : ctx.body.size()},
                             {"bytes_out", res.body.size()},
                             {"client_ip", ctx.client_ip},
                             {"user_agent", truncated(req.get_header_value("User-Agent"), 256)}};

@@ -50,19 +50,18 @@ IngestService::IngestService(wal::WriteAheadLog& wal, IngestLimits limits, const
 IngestService::~IngestService() = default;
 
 IngestOutcome IngestService::ingestOne(std::string_view body, std::string_view tenant_id) {
-    ParserLease lease(*this);
-    try {
-        return persist(lease.parser().parseSingle(body, tenant_id));
-    } catch (const ApiError& e) {
-        metrics_.addRecordsRejected(e.code(), 1);
-        throw;
-    }
+    return ingest(&RecordParser::parseSingle, body, tenant_id);
 }
 
 IngestOutcome IngestService::ingestBatch(std::string_view body, std::string_view tenant_id) {
+    return ingest(&RecordParser::parseBatch, body, tenant_id);
+}
+
+IngestOutcome IngestService::ingest(ParseFn parse, std::string_view body,
+                                    std::string_view tenant_id) {
     ParserLease lease(*this);
     try {
-        return persist(lease.parser().parseBatch(body, tenant_id));
+        return persist((lease.parser().*parse)(body, tenant_id));
     } catch (const ApiError& e) {
         metrics_.addRecordsRejected(e.code(), 1);
         throw;

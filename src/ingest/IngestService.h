@@ -39,6 +39,8 @@ class IngestService {
 
   private:
     class ParserLease;
+    using ParseFn = ParseResult (RecordParser::*)(std::string_view, std::string_view);
+    IngestOutcome ingest(ParseFn parse, std::string_view body, std::string_view tenant_id);
     IngestOutcome persist(ParseResult&& parsed);
 
     wal::WriteAheadLog& wal_;
