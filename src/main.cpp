@@ -1,3 +1,5 @@
 #include "cli/Application.h"
 
-int main(int argc, char** argv) { return infrasage::cli::runApplication(argc, argv); }
+int main(int argc, char** argv) {
+    return infrasage::cli::runApplication(argc, argv);
+}

@@ -17,7 +17,7 @@ struct Credentials {
 };
 
 class Authenticator {
-public:
+  public:
     virtual ~Authenticator() = default;
     // nullopt: not authenticated (the caller answers 401). Throws ApiError for other refusals.
     virtual std::optional<Principal> authenticate(const Credentials& credentials) = 0;

@@ -8,17 +8,17 @@
 namespace infrasage::auth {
 
 class DevelopmentAuthenticator final : public Authenticator {
-public:
+  public:
     explicit DevelopmentAuthenticator(std::string tenant_id) : tenant_id_(std::move(tenant_id)) {}
     std::optional<Principal> authenticate(const Credentials& credentials) override;
 
-private:
+  private:
     std::string tenant_id_;
 };
 
 // Refuses everything: the production stand-in until real credentials exist.
 class DenyAllAuthenticator final : public Authenticator {
-public:
+  public:
     std::optional<Principal> authenticate(const Credentials&) override { return std::nullopt; }
 };
 

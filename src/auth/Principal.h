@@ -13,7 +13,7 @@ struct Principal {
     std::string tenant_id;
     std::string actor;  // user email or API key id; never a secret
     ActorType actor_type = ActorType::User;
-    std::string role;   // viewer | operator | admin | super_admin | system
+    std::string role;  // viewer | operator | admin | super_admin | system
 };
 
 std::string actorTypeName(ActorType type);

@@ -131,12 +131,17 @@ int runServe(const config::Config& cfg) {
     try {
         observability::Metrics metrics;
         storage::ClickHouseClient clickhouse(clickHouseOptions(cfg));
-        clickhouse.setRoundTripObserver(
-            [&metrics](std::chrono::microseconds rtt) { metrics.observeClickHouseRoundTrip(rtt); });
+        clickhouse.setRoundTripObserver([&metrics](std::chrono::microseconds rtt) {
+            metrics.observeClickHouseRoundTrip(rtt);
+            metrics.setClickHouseUp(true);
+        });
         wal::WalOptions wal_options;
         wal_options.dir = std::filesystem::path(cfg.data_dir) / "wal";
         wal_options.segment_bytes = cfg.wal_segment_bytes;
         wal_options.max_pending_bytes = cfg.wal_max_bytes;
+        wal_options.on_warning = [](const std::string& warning) {
+            logWarn("write-ahead log recovery", {{"detail", warning}});
+        };
         std::filesystem::create_directories(wal_options.dir);
         wal::WriteAheadLog wal(wal_options);
         metrics.setWalMaxBytes(static_cast<double>(cfg.wal_max_bytes));

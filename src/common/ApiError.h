@@ -9,7 +9,7 @@
 namespace infrasage {
 
 class ApiError : public std::runtime_error {
-public:
+  public:
     ApiError(int http_status, std::string code, const std::string& message)
         : std::runtime_error(message), http_status_(http_status), code_(std::move(code)) {}
 
@@ -23,7 +23,7 @@ public:
     const std::string& code() const { return code_; }
     int retryAfterSeconds() const { return retry_after_seconds_; }
 
-private:
+  private:
     int http_status_;
     std::string code_;
     int retry_after_seconds_ = 0;

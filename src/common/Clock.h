@@ -8,32 +8,25 @@
 namespace infrasage {
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     // Nanoseconds since the Unix epoch.
     virtual int64_t nowNanos() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
-    int64_t nowNanos() const override {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    }
-    static const SystemClock& instance() {
-        static const SystemClock clock;
-        return clock;
-    }
+  public:
+    int64_t nowNanos() const override;
+    static const SystemClock& instance();
 };
 
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(int64_t now_nanos) : now_(now_nanos) {}
     int64_t nowNanos() const override { return now_; }
     void set(int64_t now_nanos) { now_ = now_nanos; }
 
-private:
+  private:
     int64_t now_;
 };
 

@@ -15,8 +15,9 @@ namespace {
 
 // Passwords that ship in examples and docs; production must never run with one of them.
 constexpr std::array<std::string_view, 9> kWeakPasswords{
-    "",         "clickhouse", "default",  "password", "changeme",
-    "infrasage", "admin",     "secret",   "STRONG_RANDOM_PASSWORD_HERE"};
+    "",         "clickhouse", "default",
+    "password", "changeme",   "infrasage",
+    "admin",    "secret",     "STRONG_RANDOM_PASSWORD_HERE"};
 constexpr std::size_t kMinJwtSecretBytes = 32;
 constexpr std::size_t kMinPasswordBytes = 12;
 
@@ -45,7 +46,7 @@ std::string readSecretFile(const std::string& variable, const std::string& path)
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(const EnvLookup& env) : env_(env) {}
 
     std::string str(std::string_view name) const {
@@ -62,8 +63,12 @@ public:
 
     bool flag(std::string_view name) const {
         auto v = str(name);
-        if (v == "true" || v == "1" || v == "yes") return true;
-        if (v == "false" || v == "0" || v == "no" || v.empty()) return false;
+        if (v == "true" || v == "1" || v == "yes") {
+            return true;
+        }
+        if (v == "false" || v == "0" || v == "no" || v.empty()) {
+            return false;
+        }
         throw ConfigError(std::string(name), "expected true or false, got '" + v + "'");
     }
 
@@ -73,9 +78,9 @@ public:
         T out{};
         auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
         if (ec != std::errc() || ptr != v.data() + v.size() || out < min_value) {
-            throw ConfigError(std::string(name), "expected a number >= " +
-                                                     std::to_string(min_value) + ", got '" + v +
-                                                     "'");
+            throw ConfigError(
+                std::string(name),
+                "expected a number >= " + std::to_string(min_value) + ", got '" + v + "'");
         }
         return out;
     }
@@ -90,7 +95,7 @@ public:
         return out;
     }
 
-private:
+  private:
     const EnvLookup& env_;
 };
 
@@ -114,7 +119,9 @@ void parseListen(const std::string& listen, Config& cfg) {
 EnvLookup processEnvironment() {
     return [](const std::string& name) -> std::optional<std::string> {
         const char* value = std::getenv(name.c_str());
-        if (value == nullptr) return std::nullopt;
+        if (value == nullptr) {
+            return std::nullopt;
+        }
         return std::string(value);
     };
 }
@@ -124,7 +131,8 @@ Config Config::load(const EnvLookup& env) {
     Config c;
     auto mode = r.str("INFRASAGE_ENV");
     if (mode != "development" && mode != "production") {
-        throw ConfigError("INFRASAGE_ENV", "expected development or production, got '" + mode + "'");
+        throw ConfigError("INFRASAGE_ENV",
+                          "expected development or production, got '" + mode + "'");
     }
     c.production = mode == "production";
     parseListen(r.str("INFRASAGE_LISTEN"), c);
@@ -187,7 +195,8 @@ void Config::validate() const {
     }
     for (auto weak : kWeakPasswords) {
         if (clickhouse_password == weak) {
-            throw ConfigError("CLICKHOUSE_PASSWORD", "production refuses a default or empty password");
+            throw ConfigError("CLICKHOUSE_PASSWORD",
+                              "production refuses a default or empty password");
         }
     }
     if (clickhouse_password.size() < kMinPasswordBytes) {

@@ -14,12 +14,12 @@ namespace infrasage::config {
 
 // Names the variable that is wrong, so the operator knows what to fix.
 class ConfigError : public std::runtime_error {
-public:
+  public:
     ConfigError(std::string variable, const std::string& message)
         : std::runtime_error(variable + ": " + message), variable_(std::move(variable)) {}
     const std::string& variable() const { return variable_; }
 
-private:
+  private:
     std::string variable_;
 };
 

@@ -1,9 +1,9 @@
 #include "config/Settings.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace infrasage::config {
 
@@ -16,21 +16,23 @@ constexpr std::array kSettings{
     SettingSpec{"INFRASAGE_DATA_DIR", ".data/infrasage",
                 "Directory for the write-ahead log and the control store."},
     SettingSpec{"INFRASAGE_LOG_LEVEL", "info", "trace | debug | info | warn | error."},
-    SettingSpec{"JWT_SECRET", "", "HS256 signing secret, at least 32 bytes (required in production).",
-                true},
+    SettingSpec{"JWT_SECRET", "",
+                "HS256 signing secret, at least 32 bytes (required in production).", true},
     SettingSpec{"GATEWAY_TLS_ENABLED", "false", "Serve HTTPS (TLS 1.2 minimum) on the listener."},
     SettingSpec{"GATEWAY_TLS_CERT", "", "PEM certificate chain for the listener."},
-    SettingSpec{"GATEWAY_TLS_KEY", "", "PEM private key for the listener.", true},
+    SettingSpec{"GATEWAY_TLS_KEY", "", "Path of the PEM private key for the listener."},
     SettingSpec{"MTLS_ENABLED", "false", "Require client certificates signed by MTLS_CLIENT_CA."},
     SettingSpec{"MTLS_CLIENT_CA", "", "PEM CA bundle that client certificates must chain to."},
     SettingSpec{"CLICKHOUSE_URL", "http://127.0.0.1:8123", "ClickHouse HTTP(S) interface URL."},
     SettingSpec{"CLICKHOUSE_DATABASE", "infrasage", "ClickHouse database for InfraSage tables."},
     SettingSpec{"CLICKHOUSE_USER", "default", "ClickHouse user."},
     SettingSpec{"CLICKHOUSE_PASSWORD", "", "ClickHouse password.", true},
-    SettingSpec{"CLICKHOUSE_TLS_ENABLED", "false", "Use TLS to ClickHouse (CLICKHOUSE_URL https://)."},
+    SettingSpec{"CLICKHOUSE_TLS_ENABLED", "false",
+                "Use TLS to ClickHouse (CLICKHOUSE_URL https://)."},
     SettingSpec{"CLICKHOUSE_TLS_CA_CERT", "", "PEM CA that signed ClickHouse's certificate."},
-    SettingSpec{"INFRASAGE_CONTROL_STORE_URL", "",
-                "Control store (sqlite:///path or postgresql://...); default: SQLite in the data dir."},
+    SettingSpec{
+        "INFRASAGE_CONTROL_STORE_URL", "",
+        "Control store (sqlite:///path or postgresql://...); default: SQLite in the data dir."},
     SettingSpec{"INFRASAGE_DEV_TENANT", "dev",
                 "Tenant used for unauthenticated requests, only when INFRASAGE_ENV=development."},
     SettingSpec{"INFRASAGE_MAX_BODY_BYTES", "16777216", "Largest accepted request body."},
@@ -38,8 +40,9 @@ constexpr std::array kSettings{
                 "HTTP worker threads (each serves one connection at a time)."},
     SettingSpec{"INFRASAGE_HTTP_READ_TIMEOUT_SECONDS", "10", "Time allowed to read a request."},
     SettingSpec{"INFRASAGE_HTTP_IDLE_TIMEOUT_SECONDS", "5", "Idle keep-alive connection timeout."},
-    SettingSpec{"INFRASAGE_INGEST_MAX_INFLIGHT", "32",
-                "Concurrent ingestion requests; beyond it 503 overloaded (health checks unaffected)."},
+    SettingSpec{
+        "INFRASAGE_INGEST_MAX_INFLIGHT", "32",
+        "Concurrent ingestion requests; beyond it 503 overloaded (health checks unaffected)."},
     SettingSpec{"INFRASAGE_WAL_MAX_BYTES", "1073741824",
                 "Disk cap for data not yet in ClickHouse; beyond it ingestion answers 503."},
     SettingSpec{"INFRASAGE_WAL_SEGMENT_BYTES", "67108864", "Write-ahead log segment size."},
@@ -57,7 +60,9 @@ constexpr std::array kSettings{
 
 }  // namespace
 
-std::span<const SettingSpec> allSettings() { return kSettings; }
+std::span<const SettingSpec> allSettings() {
+    return kSettings;
+}
 
 std::string settingsHelp() {
     std::string out = "Settings (environment variables; secrets also as NAME_FILE):\n";

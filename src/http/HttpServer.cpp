@@ -80,7 +80,9 @@ void HttpServer::addRoute(Route route) {
     // Paths are literal; escape regex metacharacters httplib would interpret.
     std::string pattern;
     for (char c : r->path) {
-        if (std::string_view(".+*?()[]{}|^$\\").find(c) != std::string_view::npos) pattern += '\\';
+        if (std::string_view(".+*?()[]{}|^$\\").find(c) != std::string_view::npos) {
+            pattern += '\\';
+        }
         pattern += c;
     }
     auto without_body = [this, r](const Request& req, Response& res) {
@@ -211,7 +213,7 @@ void HttpServer::installPipeline() {
             line["tenant_id"] = ctx.principal->tenant_id;
             line["actor"] = ctx.principal->actor;
         }
-        observability::logInfo("access", std::move(line));
+        observability::logInfo("access", line);
         t_context_active = false;
     });
 }

@@ -25,7 +25,9 @@ bool isAcceptableRequestId(std::string_view id) {
     for (char c : id) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '-' || c == '_' || c == '.';
-        if (!ok) return false;
+        if (!ok) {
+            return false;
+        }
     }
     return true;
 }

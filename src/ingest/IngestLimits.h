@@ -16,8 +16,8 @@ struct IngestLimits {
     std::size_t max_metric_name_bytes = 256;
     std::size_t max_trace_id_bytes = 128;
     std::size_t max_body_bytes = 65536;
-    std::chrono::seconds max_age{24 * 3600};     // older timestamps: timestamp_too_old
-    std::chrono::seconds max_future{10 * 60};    // further ahead: timestamp_in_future
+    std::chrono::seconds max_age{24 * 3600};   // older timestamps: timestamp_too_old
+    std::chrono::seconds max_future{10 * 60};  // further ahead: timestamp_in_future
 };
 
 }  // namespace infrasage::ingest

@@ -60,18 +60,22 @@ IngestOutcome IngestService::ingestBatch(std::string_view body, std::string_view
 IngestOutcome IngestService::ingest(ParseFn parse, std::string_view body,
                                     std::string_view tenant_id) {
     ParserLease lease(*this);
+    ParseResult parsed;
     try {
-        return persist((lease.parser().*parse)(body, tenant_id));
+        parsed = (lease.parser().*parse)(body, tenant_id);
     } catch (const ApiError& e) {
-        metrics_.addRecordsRejected(e.code(), 1);
+        metrics_.addRecordsRejected(e.code(), 1);  // the body as a whole was refused
         throw;
     }
+    return persist(std::move(parsed));
 }
 
 IngestOutcome IngestService::persist(ParseResult&& parsed) {
     std::vector<wal::WalFrame> frames;
     for (std::size_t i = 0; i < storage::kTelemetryTypeCount; ++i) {
-        if (parsed.encoded.counts[i] == 0) continue;
+        if (parsed.encoded.counts[i] == 0) {
+            continue;
+        }
         auto type = static_cast<storage::TelemetryType>(i);
         frames.push_back(wal::WalFrame{storage::telemetryStream(type), parsed.encoded.counts[i],
                                        std::move(parsed.encoded.rows[i])});

@@ -21,7 +21,7 @@ namespace infrasage::ingest {
 
 struct IngestOutcome {
     std::size_t queued = 0;
-    std::vector<RecordFailure> failures;
+    std::vector<RecordFailure> failures{};
 };
 
 class IngestService {

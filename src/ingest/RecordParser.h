@@ -43,12 +43,16 @@ struct EncodedRows {
     std::array<uint32_t, storage::kTelemetryTypeCount> counts{};
     std::size_t total() const {
         std::size_t n = 0;
-        for (auto c : counts) n += c;
+        for (auto c : counts) {
+            n += c;
+        }
         return n;
     }
     // Empties every table but keeps the buffers' capacity for reuse.
     void clear() {
-        for (auto& r : rows) r.clear();
+        for (auto& r : rows) {
+            r.clear();
+        }
         counts.fill(0);
     }
 };
@@ -56,7 +60,7 @@ struct EncodedRows {
 struct ParseResult {
     EncodedRows encoded;
     std::size_t accepted = 0;
-    std::vector<RecordFailure> failures;
+    std::vector<RecordFailure> failures{};
     void clear() {
         encoded.clear();
         accepted = 0;

@@ -98,7 +98,8 @@ std::optional<int64_t> parseRfc3339Nanos(std::string_view text) noexcept {
             offset_hour > 23 || offset_minute > 59) {
             return std::nullopt;
         }
-        offset_seconds = (offset_hour * 3600 + offset_minute * 60) * (zone == '+' ? 1 : -1);
+        offset_seconds =
+            (int64_t{offset_hour} * 3600 + int64_t{offset_minute} * 60) * (zone == '+' ? 1 : -1);
         pos += 6;
     } else {
         return std::nullopt;
@@ -108,8 +109,8 @@ std::optional<int64_t> parseRfc3339Nanos(std::string_view text) noexcept {
     }
 
     // Local time minus its offset is UTC.
-    const int64_t seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                            second - offset_seconds;
+    const int64_t seconds = daysFromCivil(year, month, day) * 86400 + int64_t{hour} * 3600 +
+                            int64_t{minute} * 60 + second - offset_seconds;
     if (seconds < 0 || seconds > int64_t{std::numeric_limits<uint32_t>::max()}) {
         return std::nullopt;
     }

@@ -21,11 +21,16 @@ spdlog::logger& jsonLogger() {
 
 spdlog::level::level_enum toSpd(LogLevel level) {
     switch (level) {
-        case LogLevel::Trace: return spdlog::level::trace;
-        case LogLevel::Debug: return spdlog::level::debug;
-        case LogLevel::Info: return spdlog::level::info;
-        case LogLevel::Warn: return spdlog::level::warn;
-        case LogLevel::Error: return spdlog::level::err;
+        case LogLevel::Trace:
+            return spdlog::level::trace;
+        case LogLevel::Debug:
+            return spdlog::level::debug;
+        case LogLevel::Info:
+            return spdlog::level::info;
+        case LogLevel::Warn:
+            return spdlog::level::warn;
+        case LogLevel::Error:
+            return spdlog::level::err;
     }
     return spdlog::level::info;
 }
@@ -48,7 +53,7 @@ void setLogLevel(std::string_view level) {
     jsonLogger().set_level(parsed == spdlog::level::off ? spdlog::level::info : parsed);
 }
 
-void log(LogLevel level, std::string_view message, nlohmann::json fields) {
+void log(LogLevel level, std::string_view message, const nlohmann::json& fields) {
     auto& logger = jsonLogger();
     auto spd = toSpd(level);
     if (!logger.should_log(spd)) {

@@ -60,7 +60,7 @@ Metrics::Metrics()
                          .Add({})),
       clickhouse_up_(prometheus::BuildGauge()
                          .Name("infrasage_clickhouse_up")
-                         .Help("1 when the last ClickHouse insert or ping succeeded")
+                         .Help("1 after ClickHouse answered a request; 0 after a failed insert")
                          .Register(*registry_)
                          .Add({})) {}
 
@@ -83,15 +83,23 @@ void Metrics::addRowsWritten(const std::string& table, double n) {
     rows_written_.Add({{"table", table}}).Increment(n);
 }
 
-void Metrics::addFlushError() { flush_errors_.Increment(); }
+void Metrics::addFlushError() {
+    flush_errors_.Increment();
+}
 
 void Metrics::observeClickHouseRoundTrip(std::chrono::duration<double> rtt) {
     clickhouse_rtt_.Observe(rtt.count());
 }
 
-void Metrics::setWalPendingBytes(double bytes) { wal_pending_bytes_.Set(bytes); }
-void Metrics::setWalMaxBytes(double bytes) { wal_max_bytes_.Set(bytes); }
-void Metrics::setClickHouseUp(bool up) { clickhouse_up_.Set(up ? 1 : 0); }
+void Metrics::setWalPendingBytes(double bytes) {
+    wal_pending_bytes_.Set(bytes);
+}
+void Metrics::setWalMaxBytes(double bytes) {
+    wal_max_bytes_.Set(bytes);
+}
+void Metrics::setClickHouseUp(bool up) {
+    clickhouse_up_.Set(up ? 1 : 0);
+}
 
 std::string Metrics::render() const {
     std::ostringstream out;

@@ -16,7 +16,7 @@
 namespace infrasage::observability {
 
 class Metrics {
-public:
+  public:
     Metrics();
 
     void observeRequest(const std::string& route, const std::string& method, int status,
@@ -35,7 +35,7 @@ public:
 
     prometheus::Registry& registry() { return *registry_; }
 
-private:
+  private:
     std::shared_ptr<prometheus::Registry> registry_;
     prometheus::Family<prometheus::Counter>& requests_;
     prometheus::Family<prometheus::Histogram>& request_latency_;

@@ -13,6 +13,7 @@ namespace {
 // let RetentionJob drop whole days (18.16 has no TTL).
 std::vector<std::string> telemetryTables(std::string_view database) {
     std::vector<std::string> statements;
+    statements.reserve(kTelemetryTables.size());
     for (const auto& spec : kTelemetryTables) {
         statements.push_back(createTelemetryTableSql(database, spec));
     }

@@ -10,7 +10,7 @@ namespace infrasage::storage {
 using StreamId = uint16_t;
 
 class RowSink {
-public:
+  public:
     virtual ~RowSink() = default;
     // Inserts `row_count` rows for one stream in one statement. Throws ClickHouseError (or another
     // std::exception) on failure; the caller retries.

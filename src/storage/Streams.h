@@ -16,7 +16,9 @@ struct StreamTarget {
 };
 
 // Stream ids 0..5 are the telemetry types, in TelemetryType order.
-inline StreamId telemetryStream(TelemetryType type) { return static_cast<StreamId>(type); }
+inline StreamId telemetryStream(TelemetryType type) {
+    return static_cast<StreamId>(type);
+}
 
 // The table and column list for a stream id; nullopt for an id this build does not know.
 std::optional<StreamTarget> streamTarget(StreamId stream);

@@ -10,16 +10,23 @@
 
 namespace infrasage::storage {
 
-enum class TelemetryType : uint8_t { Metric = 0, Log = 1, Trace = 2, Event = 3, Profile = 4, Slo = 5 };
+enum class TelemetryType : uint8_t {
+    Metric = 0,
+    Log = 1,
+    Trace = 2,
+    Event = 3,
+    Profile = 4,
+    Slo = 5
+};
 
 inline constexpr std::size_t kTelemetryTypeCount = 6;
 
 struct TelemetryTableSpec {
     TelemetryType type;
-    std::string_view type_name;   // as written in the JSON `type` field
-    std::string_view table;       // table name inside the InfraSage database
-    bool has_metric;              // metric_name + value columns; both required on input
-    bool has_body;                // body column; required on input
+    std::string_view type_name;  // as written in the JSON `type` field
+    std::string_view table;      // table name inside the InfraSage database
+    bool has_metric;             // metric_name + value columns; both required on input
+    bool has_body;               // body column; required on input
 };
 
 // Columns of every table, in RowBinary order:

@@ -23,6 +23,7 @@ class PosixFile {
     PosixFile& operator=(const PosixFile&) = delete;
 
     bool isOpen() const { return fd_ >= 0; }
+    int fd() const { return fd_; }
     const std::filesystem::path& path() const { return path_; }
     uint64_t size() const;
 

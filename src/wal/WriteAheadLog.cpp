@@ -1,6 +1,7 @@
 #include "wal/WriteAheadLog.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -37,7 +38,8 @@ class WriteAheadLog::Impl {
     uint64_t maxPendingBytes() const { return options_.max_pending_bytes; }
     bool full() const {
         std::lock_guard lock(mu_);
-        return refused_since_delivery_ || durable_pending_ + reserved_bytes_ >= options_.max_pending_bytes;
+        return refused_since_delivery_ ||
+               durable_pending_ + reserved_bytes_ >= options_.max_pending_bytes;
     }
     uint64_t commitCount() const;
 
@@ -52,6 +54,7 @@ class WriteAheadLog::Impl {
         std::exception_ptr error;
     };
 
+    void lockDirectory();
     void recover();
     WalPosition recoverCheckpoint(const std::vector<uint64_t>& segments);
     void recoverSegments(const std::vector<uint64_t>& segments);
@@ -77,6 +80,7 @@ class WriteAheadLog::Impl {
     std::condition_variable done_cv_;    // appenders: their group committed
     std::condition_variable data_cv_;    // readers: durable end moved or wakeReaders()
     std::vector<Request*> queue_;
+    PosixFile lock_file_;                    // holds the directory lock while open
     bool refused_since_delivery_ = false;    // an append hit the cap; cleared by markDelivered
     uint64_t reserved_bytes_ = 0;            // queued or being written, not yet durable
     uint64_t durable_pending_ = 0;           // durable bytes after the checkpoint
@@ -101,6 +105,7 @@ WriteAheadLog::Impl::Impl(WalOptions options) : options_(std::move(options)) {
     if (options_.segment_bytes == 0) {
         throw std::invalid_argument("WAL segment_bytes must be > 0");
     }
+    lockDirectory();
     recover();
     committer_ = std::thread([this] { commitLoop(); });
 }
@@ -118,8 +123,18 @@ WriteAheadLog::Impl::~Impl() {
 
 // ---- recovery --------------------------------------------------------------------------------
 
-void WriteAheadLog::Impl::recover() {
+// Two processes appending to one WAL would interleave frames and delete each other's segments;
+// an exclusive lock on <dir>/LOCK (released by the kernel when the process dies) prevents it.
+void WriteAheadLog::Impl::lockDirectory() {
     fs::create_directories(options_.dir);
+    lock_file_ = PosixFile(options_.dir / "LOCK", O_RDWR | O_CREAT);
+    if (::flock(lock_file_.fd(), LOCK_EX | LOCK_NB) != 0) {
+        throw std::runtime_error("WAL directory " + options_.dir.string() +
+                                 " is in use by another process");
+    }
+}
+
+void WriteAheadLog::Impl::recover() {
     fs::remove(options_.dir / "checkpoint.tmp");
     std::vector<uint64_t> segments;
     for (const auto& entry : fs::directory_iterator(options_.dir)) {
@@ -512,7 +527,9 @@ WalPosition WriteAheadLog::deliveredPosition() const {
 WalPosition WriteAheadLog::durableEnd() const {
     return impl_->durableEnd();
 }
-bool WriteAheadLog::full() const { return impl_->full(); }
+bool WriteAheadLog::full() const {
+    return impl_->full();
+}
 
 uint64_t WriteAheadLog::pendingBytes() const {
     return impl_->pendingBytes();

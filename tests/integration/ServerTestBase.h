@@ -6,10 +6,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
@@ -21,7 +20,7 @@
 namespace infrasage::testing {
 
 class ServerTestBase : public ::testing::Test {
-protected:
+  protected:
     // Name of this test, usable as a ClickHouse identifier and tenant id.
     static std::string testSlug() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -52,10 +51,8 @@ protected:
     std::unique_ptr<ServerProcess> makeServer(std::map<std::string, std::string> extra,
                                               const std::string& data_subdir = "server") {
         std::map<std::string, std::string> env{
-            {"INFRASAGE_ENV", "development"},
-            {"INFRASAGE_DEV_TENANT", tenant_},
-            {"CLICKHOUSE_DATABASE", slug_},
-            {"INFRASAGE_FLUSH_INTERVAL_MS", "200"},
+            {"INFRASAGE_ENV", "development"}, {"INFRASAGE_DEV_TENANT", tenant_},
+            {"CLICKHOUSE_DATABASE", slug_},   {"INFRASAGE_FLUSH_INTERVAL_MS", "200"},
             {"INFRASAGE_LOG_LEVEL", "info"},
         };
         for (auto& [k, v] : extra) env[k] = v;

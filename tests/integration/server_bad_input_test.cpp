@@ -11,7 +11,7 @@ namespace infrasage::testing {
 namespace {
 
 class ServerBadInputTest : public ServerTestBase {
-protected:
+  protected:
     void SetUp() override {
         ServerTestBase::SetUp();
         server_ = makeServer({{"INFRASAGE_MAX_BODY_BYTES", std::to_string(4 << 20)}});
@@ -33,9 +33,10 @@ protected:
     void expectNothingWrittenAndHealthy() {
         // One valid record acts as a barrier: once it is delivered, anything sent before it
         // would have been delivered too.
-        ASSERT_EQ(postJson("/api/v1/telemetry", R"({"service_id":"barrier","type":"event","body":"b"})")
-                      ->status,
-                  200);
+        ASSERT_EQ(
+            postJson("/api/v1/telemetry", R"({"service_id":"barrier","type":"event","body":"b"})")
+                ->status,
+            200);
         ASSERT_EQ(waitForRows("infrasage_events", 1), 1u);
         for (const char* table : {"infrasage_metrics", "infrasage_logs", "infrasage_traces",
                                   "infrasage_profiles", "infrasage_slos"}) {
@@ -97,12 +98,12 @@ TEST_F(ServerBadInputTest, EachKindOfBadRecordGetsItsCodeAndNothingIsWritten) {
     std::string attrs = R"({"service_id":"a","metric_name":"m","value":1,"attributes":{)";
     for (int i = 0; i < 65; ++i) attrs += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":\"v\"");
     expectRefused(one, attrs + "}}", 400, "too_many_attributes");
-    expectRefused(one, R"({"service_id":")" + std::string(300, 's') + R"(","metric_name":"m","value":1})",
-                  400, "field_too_long");
+    expectRefused(
+        one, R"({"service_id":")" + std::string(300, 's') + R"(","metric_name":"m","value":1})",
+        400, "field_too_long");
 
     const std::string batch = "/api/v1/telemetry/batch";
-    expectRefused(batch, R"({"service_id":"a","metric_name":"m","value":1})", 400,
-                  "invalid_batch");
+    expectRefused(batch, R"({"service_id":"a","metric_name":"m","value":1})", 400, "invalid_batch");
     expectRefused(batch, "[]", 400, "empty_batch");
     expectRefused(batch, R"([{"service_id":"a","metric_name":"m","value":1}, {"service_id":)", 400,
                   "invalid_json");
@@ -143,7 +144,8 @@ std::string rawExchange(uint16_t port, const std::string& head, std::size_t body
         // Stop at the end of the first response instead of waiting for the server to close.
         auto head_end = out.find("\r\n\r\n");
         auto length_at = out.find("Content-Length: ");
-        if (head_end != std::string::npos && length_at != std::string::npos && length_at < head_end &&
+        if (head_end != std::string::npos && length_at != std::string::npos &&
+            length_at < head_end &&
             out.size() >= head_end + 4 + std::stoul(out.substr(length_at + 16))) {
             break;
         }

@@ -29,7 +29,7 @@ struct ClickHouseRestorer {
 constexpr uint64_t kBatch = 100;
 
 class ServerFaultTest : public ServerTestBase {
-protected:
+  protected:
     // Distinct sequence values among this tenant's rows.
     uint64_t distinctValues() {
         auto sql = storage::SqlBuilder("SELECT uniqExact(value) FROM ")
@@ -84,12 +84,12 @@ TEST_F(ServerFaultTest, ClickHouseStoppedMidStreamEveryAcknowledgedRecordArrives
             return text.find("infrasage_clickhouse_flush_errors_total 0\n") == std::string::npos;
         },
         std::chrono::seconds(30)));
-    EXPECT_TRUE(eventually([&] { return acked_batches >= acked_at_stop + 50; },
-                           std::chrono::seconds(60)));
+    EXPECT_TRUE(
+        eventually([&] { return acked_batches >= acked_at_stop + 50; }, std::chrono::seconds(60)));
     clickhouse("start");
     const auto acked_at_start = acked_batches.load();
-    EXPECT_TRUE(eventually([&] { return acked_batches >= acked_at_start + 50; },
-                           std::chrono::seconds(60)));
+    EXPECT_TRUE(
+        eventually([&] { return acked_batches >= acked_at_start + 50; }, std::chrono::seconds(60)));
     stop = true;
     sender.join();
     EXPECT_EQ(non_200, 0);
@@ -172,8 +172,8 @@ TEST_F(ServerFaultTest, DiskCapReachedAnswers503ThenRecovers) {
     // Once the backlog drains, ingestion is accepted again.
     EXPECT_TRUE(eventually(
         [&] {
-            auto r = postJson("/api/v1/telemetry/batch",
-                              sequenceBatch(acked_batches * kBatch, kBatch));
+            auto r =
+                postJson("/api/v1/telemetry/batch", sequenceBatch(acked_batches * kBatch, kBatch));
             if (r && r->status == 200) {
                 acked_batches++;
                 return true;
@@ -190,8 +190,8 @@ TEST_F(ServerFaultTest, DiskCapReachedAnswers503ThenRecovers) {
 }
 
 TEST_F(ServerFaultTest, SigtermDeliversAcknowledgedRecordsBeforeExit) {
-    server_ = makeServer({{"INFRASAGE_FLUSH_INTERVAL_MS", "600000"},
-                          {"INFRASAGE_FLUSH_ROWS", "100000000"}});
+    server_ = makeServer(
+        {{"INFRASAGE_FLUSH_INTERVAL_MS", "600000"}, {"INFRASAGE_FLUSH_ROWS", "100000000"}});
     server_->start();
     for (uint64_t b = 0; b < 5; ++b) {
         ASSERT_EQ(postJson("/api/v1/telemetry/batch", sequenceBatch(b * kBatch, kBatch))->status,

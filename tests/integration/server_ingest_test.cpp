@@ -8,7 +8,7 @@ namespace infrasage::testing {
 namespace {
 
 class ServerIngestTest : public ServerTestBase {
-protected:
+  protected:
     void SetUp() override {
         ServerTestBase::SetUp();
         server_->start();
@@ -23,11 +23,12 @@ TEST_F(ServerIngestTest, SingleRecordLandsInClickHouseWithItsTenant) {
     EXPECT_EQ(r->status, 200) << r->body;
     EXPECT_EQ(json(r), (nlohmann::json{{"status", "ok"}, {"queued", 1}}));
     ASSERT_EQ(waitForRows("infrasage_metrics", 1), 1u);
-    auto row = query(storage::SqlBuilder("SELECT tenant_id, service_id, metric_name, value, trace_id, "
-                                         "attr_keys, attr_values FROM ")
-                         .qualified(slug_, "infrasage_metrics")
-                         .sql(" FORMAT JSONEachRow")
-                         .str());
+    auto row =
+        query(storage::SqlBuilder("SELECT tenant_id, service_id, metric_name, value, trace_id, "
+                                  "attr_keys, attr_values FROM ")
+                  .qualified(slug_, "infrasage_metrics")
+                  .sql(" FORMAT JSONEachRow")
+                  .str());
     auto j = nlohmann::json::parse(row);
     EXPECT_EQ(j["tenant_id"], tenant_);
     EXPECT_EQ(j["service_id"], "checkout");
@@ -224,10 +225,10 @@ TEST(ServeCommandTest, HelpListsEverySettingWithItsDefault) {
 }
 
 TEST(ServeCommandTest, ProductionRefusesWeakSecretsAndNamesTheVariable) {
-    auto [code, out] =
-        runBinary("INFRASAGE_ENV=production JWT_SECRET=short CLICKHOUSE_USER=infrasage "
-                  "CLICKHOUSE_PASSWORD=a-long-random-password",
-                  "serve");
+    auto [code, out] = runBinary(
+        "INFRASAGE_ENV=production JWT_SECRET=short CLICKHOUSE_USER=infrasage "
+        "CLICKHOUSE_PASSWORD=a-long-random-password",
+        "serve");
     EXPECT_EQ(code, 2);
     EXPECT_NE(out.find("JWT_SECRET"), std::string::npos) << out;
 

@@ -8,7 +8,9 @@
 namespace infrasage::testing {
 namespace {
 
-int sh(const std::string& cmd) { return WEXITSTATUS(std::system((cmd + " >/dev/null 2>&1").c_str())); }
+int sh(const std::string& cmd) {
+    return WEXITSTATUS(std::system((cmd + " >/dev/null 2>&1").c_str()));
+}
 
 std::string capture(const std::string& cmd) {
     FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r");
@@ -23,7 +25,8 @@ std::string capture(const std::string& cmd) {
 void makeCertificates(const std::filesystem::path& dir) {
     auto d = dir.string();
     ASSERT_EQ(sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=infrasage-test-ca "
-                 "-keyout " + d + "/ca.key -out " + d + "/ca.crt"),
+                 "-keyout " +
+                 d + "/ca.key -out " + d + "/ca.crt"),
               0);
     ASSERT_EQ(sh("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " + d +
                  "/server.key -out " + d + "/server.csr"),
@@ -31,10 +34,10 @@ void makeCertificates(const std::filesystem::path& dir) {
     std::FILE* ext = std::fopen((d + "/ext.cnf").c_str(), "w");
     std::fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", ext);
     std::fclose(ext);
-    ASSERT_EQ(sh("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
-                 "/ca.key -CAcreateserial -days 2 -extfile " + d + "/ext.cnf -out " + d +
-                 "/server.crt"),
-              0);
+    ASSERT_EQ(
+        sh("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.crt -CAkey " + d +
+           "/ca.key -CAcreateserial -days 2 -extfile " + d + "/ext.cnf -out " + d + "/server.crt"),
+        0);
 }
 
 class ServerTlsTest : public ServerTestBase {};
@@ -51,9 +54,9 @@ TEST_F(ServerTlsTest, ServesTls12AndUpWithTheConfiguredCertificateOnly) {
 
     EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}'" + ca + " " + url + "/healthz"),
               "200");
-    EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}' --tlsv1.3" + ca + " " + url +
-                      "/healthz"),
-              "200");
+    EXPECT_EQ(
+        capture("curl -s -o /dev/null -w '%{http_code}' --tlsv1.3" + ca + " " + url + "/healthz"),
+        "200");
     auto post = capture("curl -s" + ca + " -H 'Content-Type: application/json' -d " +
                         R"('{"service_id":"tls","metric_name":"m","value":1}' )" + url +
                         "/api/v1/telemetry");
@@ -79,9 +82,9 @@ TEST_F(ServerTlsTest, DeliversToClickHouseOverTlsWithThePrivateCa) {
                           {"CLICKHOUSE_TLS_ENABLED", "true"},
                           {"CLICKHOUSE_TLS_CA_CERT", envOr("CLICKHOUSE_TLS_CA_CERT", "")}});
     server_->start();
-    ASSERT_EQ(postJson("/api/v1/telemetry", R"({"service_id":"a","metric_name":"m","value":7})")
-                  ->status,
-              200);
+    ASSERT_EQ(
+        postJson("/api/v1/telemetry", R"({"service_id":"a","metric_name":"m","value":7})")->status,
+        200);
     EXPECT_EQ(waitForRows("infrasage_metrics", 1), 1u);
     EXPECT_EQ(client().Get("/readyz")->status, 200);
 }
@@ -93,9 +96,9 @@ TEST_F(ServerTlsTest, ClickHouseTlsWithAnotherCaDeliversNothing) {
                           {"CLICKHOUSE_TLS_ENABLED", "true"},
                           {"CLICKHOUSE_TLS_CA_CERT", (certs / "ca.crt").string()}});
     server_->start();
-    ASSERT_EQ(postJson("/api/v1/telemetry", R"({"service_id":"a","metric_name":"m","value":7})")
-                  ->status,
-              200);  // durable locally; ClickHouse is not trusted, so nothing is delivered
+    ASSERT_EQ(
+        postJson("/api/v1/telemetry", R"({"service_id":"a","metric_name":"m","value":7})")->status,
+        200);  // durable locally; ClickHouse is not trusted, so nothing is delivered
     std::this_thread::sleep_for(std::chrono::seconds(2));
     EXPECT_EQ(countRows("infrasage_metrics"), 0u);
     EXPECT_EQ(client().Get("/readyz")->status, 503);

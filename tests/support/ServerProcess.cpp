@@ -44,7 +44,9 @@ uint16_t ServerProcess::freePort() {
     return ntohs(addr.sin_port);
 }
 
-std::string ServerProcess::binary() { return envOr("INFRASAGE_BINARY", INFRASAGE_TEST_BINARY); }
+std::string ServerProcess::binary() {
+    return envOr("INFRASAGE_BINARY", INFRASAGE_TEST_BINARY);
+}
 
 std::string ServerProcess::baseUrl() const {
     return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);

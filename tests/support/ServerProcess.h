@@ -12,7 +12,7 @@
 namespace infrasage::testing {
 
 class ServerProcess {
-public:
+  public:
     // `env` is added to (and overrides) the test process's environment.
     ServerProcess(std::filesystem::path data_dir, std::map<std::string, std::string> env);
     ~ServerProcess();
@@ -38,7 +38,7 @@ public:
     // Path of build/infrasage (INFRASAGE_BINARY, set by CTest).
     static std::string binary();
 
-private:
+  private:
     bool healthy() const;
 
     std::filesystem::path data_dir_;

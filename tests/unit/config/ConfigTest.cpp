@@ -1,10 +1,9 @@
-#include "config/Config.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
 
+#include "config/Config.h"
 #include "config/Settings.h"
 #include "support/TestEnv.h"
 
@@ -59,7 +58,8 @@ TEST(ConfigTest, ProductionRefusesShortJwtSecretAndNamesIt) {
 }
 
 TEST(ConfigTest, ProductionRefusesDefaultClickHousePasswords) {
-    for (const char* weak : {"clickhouse", "", "changeme", "STRONG_RANDOM_PASSWORD_HERE", "short"}) {
+    for (const char* weak :
+         {"clickhouse", "", "changeme", "STRONG_RANDOM_PASSWORD_HERE", "short"}) {
         auto env = strongProduction();
         env["CLICKHOUSE_PASSWORD"] = weak;
         EXPECT_EQ(refusedVariable(env), "CLICKHOUSE_PASSWORD") << weak;

@@ -397,3 +397,17 @@ TEST(WriteAheadLogTest, ReadWaitsForAnAppend) {
 
 }  // namespace
 }  // namespace infrasage::wal
+
+namespace infrasage::wal {
+namespace {
+
+TEST(WriteAheadLogTest, ASecondOpenOfTheSameDirectoryIsRefusedUntilTheFirstCloses) {
+    auto dir = testing::makeTempDir("wal-lock");
+    auto first = std::make_unique<WriteAheadLog>(optionsFor(dir));
+    EXPECT_THROW(WriteAheadLog{optionsFor(dir)}, std::runtime_error);
+    first.reset();
+    EXPECT_NO_THROW(WriteAheadLog{optionsFor(dir)});
+}
+
+}  // namespace
+}  // namespace infrasage::wal

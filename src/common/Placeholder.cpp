@@ -1,2 +1,0 @@
-// Placeholder so the common library exists before its first source lands; delete when adding one.
-namespace infrasage { [[maybe_unused]] static int placeholder_common = 0; }
