@@ -3,6 +3,7 @@
 #include <array>
 
 #include "storage/SqlLiteral.h"
+#include "storage/Streams.h"
 
 namespace infrasage::storage {
 
@@ -20,8 +21,25 @@ std::vector<std::string> telemetryTables(std::string_view database) {
     return statements;
 }
 
+// Migration 2: the audit log. Sorted by tenant then time for GET /api/v1/audit; chain_id and seq
+// complete the key so one chain's entries sit in seq order within a second. Daily partitions for
+// RetentionJob, like the telemetry tables.
+std::vector<std::string> auditLog(std::string_view database) {
+    SqlBuilder sql("CREATE TABLE IF NOT EXISTS ");
+    sql.qualified(database, kAuditLogTable);
+    sql.sql(
+        " (tenant_id String, timestamp DateTime, timestamp_ms UInt16, event_id String, "
+        "chain_id String, seq UInt64, prev_hash String, hash String, actor String, "
+        "actor_type String, action String, resource String, outcome String, status UInt16, "
+        "client_ip String, user_agent String, request_id String, details String) "
+        "ENGINE = MergeTree() PARTITION BY toYYYYMMDD(timestamp) "
+        "ORDER BY (tenant_id, timestamp, chain_id, seq)");
+    return {std::move(sql).take()};
+}
+
 constexpr std::array kMigrations{
     Migration{1, "telemetry tables", &telemetryTables},
+    Migration{2, "audit log", &auditLog},
 };
 
 }  // namespace

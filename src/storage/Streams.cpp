@@ -7,6 +7,9 @@ std::optional<StreamTarget> streamTarget(StreamId stream) {
         auto type = static_cast<TelemetryType>(stream);
         return StreamTarget{tableSpec(type).table, insertColumns(type)};
     }
+    if (stream == kAuditStream) {
+        return StreamTarget{kAuditLogTable, kAuditLogColumns};
+    }
     return std::nullopt;
 }
 

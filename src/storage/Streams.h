@@ -20,6 +20,15 @@ inline StreamId telemetryStream(TelemetryType type) {
     return static_cast<StreamId>(type);
 }
 
+// Stream 16: the audit log (rows encoded by audit/AuditRowCodec in kAuditLogColumns order).
+inline constexpr StreamId kAuditStream = 16;
+inline constexpr std::string_view kAuditLogTable = "infrasage_audit_log";
+// A char array so that it can also be a compile-time SqlFragment (SELECT lists).
+inline constexpr char kAuditLogColumnList[] =
+    "tenant_id, timestamp, timestamp_ms, event_id, chain_id, seq, prev_hash, hash, actor, "
+    "actor_type, action, resource, outcome, status, client_ip, user_agent, request_id, details";
+inline constexpr std::string_view kAuditLogColumns = kAuditLogColumnList;
+
 // The table and column list for a stream id; nullopt for an id this build does not know.
 std::optional<StreamTarget> streamTarget(StreamId stream);
 

@@ -1,0 +1,105 @@
+#include "storage/TenantQuery.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace infrasage::storage {
+
+namespace {
+
+// DateTime is a UInt32 of seconds; clamping keeps an out-of-range filter meaningful (everything
+// or nothing) instead of wrapping around.
+int64_t clampToDateTime(int64_t unix_seconds) {
+    return std::clamp<int64_t>(unix_seconds, 0, std::numeric_limits<uint32_t>::max());
+}
+
+}  // namespace
+
+TenantQuery::TenantQuery(const tenancy::TenantScope& scope, std::string_view database,
+                         std::string_view table)
+    : from_(quoteQualified(database, table)) {
+    if (!scope.allTenants()) {
+        conditions_.push_back(SqlBuilder("tenant_id = ").string(scope.tenantId()).str());
+    }
+}
+
+TenantQuery& TenantQuery::select(SqlFragment columns) {
+    columns_ = std::string(columns.text());
+    return *this;
+}
+
+TenantQuery& TenantQuery::whereEquals(SqlFragment column, std::string_view value) {
+    conditions_.push_back(SqlBuilder().sql(column).sql(" = ").string(value).str());
+    return *this;
+}
+
+TenantQuery& TenantQuery::whereEquals(SqlFragment column, uint64_t value) {
+    conditions_.push_back(SqlBuilder().sql(column).sql(" = ").unsignedInteger(value).str());
+    return *this;
+}
+
+TenantQuery& TenantQuery::whereSince(SqlFragment column, int64_t unix_seconds) {
+    conditions_.push_back(SqlBuilder()
+                              .sql(column)
+                              .sql(" >= toDateTime(")
+                              .integer(clampToDateTime(unix_seconds))
+                              .sql(")")
+                              .str());
+    return *this;
+}
+
+TenantQuery& TenantQuery::whereUntil(SqlFragment column, int64_t unix_seconds) {
+    conditions_.push_back(SqlBuilder()
+                              .sql(column)
+                              .sql(" < toDateTime(")
+                              .integer(clampToDateTime(unix_seconds))
+                              .sql(")")
+                              .str());
+    return *this;
+}
+
+TenantQuery& TenantQuery::where(const SqlBuilder& condition) {
+    conditions_.push_back(condition.str());
+    return *this;
+}
+
+TenantQuery& TenantQuery::orderBy(SqlFragment order) {
+    order_ = std::string(order.text());
+    return *this;
+}
+
+TenantQuery& TenantQuery::limit(uint64_t rows) {
+    limit_ = rows;
+    return *this;
+}
+
+TenantQuery& TenantQuery::format(std::string_view keyword) {
+    format_ = SqlBuilder(" FORMAT ").keyword(keyword).str();
+    return *this;
+}
+
+std::string TenantQuery::str() const {
+    if (!columns_) {
+        throw std::logic_error("TenantQuery: select() was not called");
+    }
+    std::string out = "SELECT " + *columns_ + " FROM " + from_;
+    for (std::size_t i = 0; i < conditions_.size(); ++i) {
+        // Each condition is parenthesised so an OR inside one cannot escape the AND chain.
+        out += i == 0 ? " WHERE (" : " AND (";
+        out += conditions_[i];
+        out += ')';
+    }
+    if (order_) {
+        out += " ORDER BY " + *order_;
+    }
+    if (limit_) {
+        out += " LIMIT " + formatUInt(*limit_);
+    }
+    if (format_) {
+        out += *format_;
+    }
+    return out;
+}
+
+}  // namespace infrasage::storage

@@ -1,0 +1,52 @@
+// storage/TenantQuery: the one builder for SELECTs on tenant tables. It takes the caller's
+// TenantScope and always adds `tenant_id = '<tenant>'` (only an all-tenants scope, which only a
+// super_admin can obtain, omits it), so a query on tenant data cannot be built without the tenant
+// condition. Columns, expressions and ordering are compile-time SqlFragments; values reach the SQL
+// only as SqlBuilder literals. Handlers never write SQL for tenant tables themselves.
+// Depends on: storage/SqlLiteral, tenancy/TenantScope (header only).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/SqlLiteral.h"
+#include "tenancy/TenantScope.h"
+
+namespace infrasage::storage {
+
+class TenantQuery {
+  public:
+    // `database` and `table` are configuration or constants; they are quoted as identifiers.
+    TenantQuery(const tenancy::TenantScope& scope, std::string_view database,
+                std::string_view table);
+
+    TenantQuery& select(SqlFragment columns);
+    TenantQuery& whereEquals(SqlFragment column, std::string_view value);
+    TenantQuery& whereEquals(SqlFragment column, uint64_t value);
+    // `column >= toDateTime(unix_seconds)`; values outside DateTime's range are clamped.
+    TenantQuery& whereSince(SqlFragment column, int64_t unix_seconds);
+    // `column < toDateTime(unix_seconds)` (half-open: since <= t < until).
+    TenantQuery& whereUntil(SqlFragment column, int64_t unix_seconds);
+    // Any other condition, built from constants and literals only (SqlBuilder guarantees that).
+    TenantQuery& where(const SqlBuilder& condition);
+    TenantQuery& orderBy(SqlFragment order);
+    TenantQuery& limit(uint64_t rows);
+    // Output format keyword such as RowBinary or TabSeparated.
+    TenantQuery& format(std::string_view keyword);
+
+    // The statement. Throws std::logic_error when select() was not called.
+    std::string str() const;
+
+  private:
+    std::string from_;  // `db`.`table`
+    std::optional<std::string> columns_;
+    std::vector<std::string> conditions_;  // joined with AND; the tenant condition first
+    std::optional<std::string> order_;
+    std::optional<uint64_t> limit_;
+    std::optional<std::string> format_;
+};
+
+}  // namespace infrasage::storage
