@@ -35,7 +35,7 @@ struct JwtSettings {
     std::string issuer = "infrasage";
     std::string audience = "infrasage-api";
     int64_t leeway_seconds = 30;  // clock skew tolerated on exp/nbf/iat, 0..300
-    int64_t max_lifetime_seconds = 24 * 3600;
+    int64_t max_lifetime_seconds = int64_t{24} * 3600;
     std::size_t max_token_bytes = 4096;
 };
 

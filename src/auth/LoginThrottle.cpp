@@ -12,8 +12,8 @@ namespace {
 // Longer keys are hashed so a megabyte-long "email" costs 64 bytes, not a megabyte.
 constexpr std::size_t kMaxKeyBytes = 320;
 
-std::string boundedKey(std::string key) {
-    return key.size() <= kMaxKeyBytes ? key : "sha256:" + sha256Hex(key);
+std::string boundedKey(std::string_view key) {
+    return key.size() <= kMaxKeyBytes ? std::string(key) : "sha256:" + sha256Hex(key);
 }
 
 std::string accountKey(std::string_view email) {
@@ -21,7 +21,7 @@ std::string accountKey(std::string_view email) {
     std::transform(key.begin(), key.end(), key.begin(), [](char c) {
         return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
     });
-    return boundedKey(std::move(key));
+    return boundedKey(key);
 }
 
 std::string ipKey(std::string_view ip) {

@@ -8,7 +8,7 @@ set -euo pipefail
 seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${INFRASAGE_FUZZ_BUILD:-$root/build-fuzz}"
-targets=(record_parser)
+targets=(record_parser jwt credentials)
 
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
     CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DINFRASAGE_FUZZ=ON \
