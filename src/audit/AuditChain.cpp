@@ -4,7 +4,6 @@
 #include <openssl/rand.h>
 
 #include <array>
-#include <ranges>
 #include <stdexcept>
 #include <string_view>
 
@@ -46,26 +45,43 @@ std::string toHex(const unsigned char* bytes, std::size_t size) {
 
 void AuditChain::link(std::span<AuditRecord> records) {
     std::lock_guard lock(mu_);
-    for (AuditRecord& record : records) {
-        auto it = chains_.find(record.entry.tenant_id);
-        if (it == chains_.end()) {
-            it = chains_.emplace(record.entry.tenant_id, ChainState{randomId(), 0, {}}).first;
+    std::size_t linked = 0;
+    try {
+        for (; linked < records.size(); ++linked) {
+            linkLocked(records[linked]);
         }
-        ChainState& chain = it->second;
-        if (record.event_id.empty()) {
-            record.event_id = randomId();
-        }
-        record.chain_id = chain.chain_id;
-        record.seq = chain.next_seq++;
-        record.prev_hash = chain.last_hash;
-        record.hash = computeHash(record);
-        chain.last_hash = record.hash;
+    } catch (...) {
+        // All or nothing: a half-linked batch would leave the caller unable to take it back.
+        unlinkLocked(records.first(linked));
+        throw;
     }
 }
 
 void AuditChain::unlink(std::span<const AuditRecord> records) {
     std::lock_guard lock(mu_);
-    for (const AuditRecord& record : records | std::views::reverse) {
+    unlinkLocked(records);
+}
+
+void AuditChain::linkLocked(AuditRecord& record) {
+    auto it = chains_.find(record.entry.tenant_id);
+    if (it == chains_.end()) {
+        it = chains_.emplace(record.entry.tenant_id, ChainState{randomId(), 0, {}}).first;
+    }
+    ChainState& chain = it->second;
+    if (record.event_id.empty()) {
+        record.event_id = randomId();
+    }
+    record.chain_id = chain.chain_id;
+    record.seq = chain.next_seq;
+    record.prev_hash = chain.last_hash;
+    record.hash = computeHash(record);
+    ++chain.next_seq;  // only once nothing can throw any more
+    chain.last_hash = record.hash;
+}
+
+void AuditChain::unlinkLocked(std::span<const AuditRecord> records) {
+    for (auto it_record = records.rbegin(); it_record != records.rend(); ++it_record) {
+        const AuditRecord& record = *it_record;
         auto it = chains_.find(record.entry.tenant_id);
         if (it == chains_.end() || it->second.chain_id != record.chain_id ||
             it->second.next_seq != record.seq + 1) {

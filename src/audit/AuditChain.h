@@ -35,7 +35,7 @@ class AuditChain {
 
     // Assigns chain_id, seq, prev_hash and hash to each record, in order, on its tenant's chain
     // (a chain is started with a fresh random id on the first record of a tenant). Fills
-    // event_id when it is empty.
+    // event_id when it is empty. All or nothing: when it throws, no record stays linked.
     void link(std::span<AuditRecord> records);
 
     // Takes back the links of records from the most recent link() whose write failed, so the
@@ -51,6 +51,9 @@ class AuditChain {
     static std::string randomId();
 
   private:
+    void linkLocked(AuditRecord& record);
+    void unlinkLocked(std::span<const AuditRecord> records);
+
     struct ChainState {
         std::string chain_id;
         uint64_t next_seq = 0;

@@ -100,16 +100,19 @@ void AuditLog::write(std::vector<AuditRecord> records) {
 }
 
 // Runs on one writer at a time, so link order is WAL order. On failure the links are taken back:
-// the chain never has a gap for entries that were refused.
+// the chain never has a gap for entries that were refused. Never throws: an exception escaping
+// here would leave the other waiters of the batch blocked.
 std::exception_ptr AuditLog::appendBatch(std::vector<Waiter*>& batch) {
     std::vector<AuditRecord> all;
-    for (Waiter* waiter : batch) {
-        for (AuditRecord& record : waiter->records) {
-            all.push_back(std::move(record));
-        }
-    }
-    chain_.link(all);
+    bool linked = false;
     try {
+        for (Waiter* waiter : batch) {
+            for (AuditRecord& record : waiter->records) {
+                all.push_back(std::move(record));
+            }
+        }
+        chain_.link(all);
+        linked = true;
         wal::WalFrame frame;
         frame.stream = storage::kAuditStream;
         frame.row_count = static_cast<uint32_t>(all.size());
@@ -117,7 +120,9 @@ std::exception_ptr AuditLog::appendBatch(std::vector<Waiter*>& batch) {
         wal_.append({&frame, 1});
         return nullptr;
     } catch (const std::exception& e) {
-        chain_.unlink(all);
+        if (linked) {
+            chain_.unlink(all);
+        }
         observability::logWarn("audit entries refused by the write-ahead log",
                                {{"entries", all.size()}, {"error", e.what()}});
         return std::current_exception();
