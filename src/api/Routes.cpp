@@ -1,5 +1,7 @@
 #include "api/Routes.h"
 
+#include "api/AuditHandlers.h"
+#include "api/IdentityHandlers.h"
 #include "api/OperationsHandlers.h"
 #include "api/TelemetryHandlers.h"
 
@@ -17,16 +19,70 @@ http::Handler with(Services& s, Fn fn) {
 
 }  // namespace
 
+// The route table: every endpoint, who may call it (users by minimum role, API keys by admitted
+// scope) and the action name its audit entries carry. Keys never act above admin and never manage
+// tenants. A path missing here is 404; a route with an undeclared policy is refused.
 std::vector<http::Route> buildRoutes(Services& s) {
-    using http::Access;
+    using auth::Role;
+    using http::AccessPolicy;
+    constexpr unsigned kAnyKey = http::kIngestionKeys | http::kReadOnlyKeys | http::kFullKeys;
+    constexpr unsigned kReaders = http::kReadOnlyKeys | http::kFullKeys;
+    constexpr unsigned kIngest = http::kIngestionKeys | http::kFullKeys;
+    constexpr unsigned kFull = http::kFullKeys;
+    constexpr unsigned kNone = http::kNoKeys;
+    auto users = AccessPolicy::users;
     return {
-        {"GET", "/healthz", Access::Public, handleHealthz},
-        {"GET", "/readyz", Access::Public, with(s, handleReadyz)},
-        {"GET", "/metrics", Access::Public, with(s, handleMetrics)},
-        {"GET", "/api/v1/status", Access::Authenticated, with(s, handleStatus)},
-        {"GET", "/api/v1/telemetry-types", Access::Authenticated, handleTelemetryTypes},
-        {"POST", "/api/v1/telemetry", Access::Authenticated, with(s, handleTelemetryOne)},
-        {"POST", "/api/v1/telemetry/batch", Access::Authenticated, with(s, handleTelemetryBatch)},
+        {"GET", "/healthz", AccessPolicy::open("health"), handleHealthz},
+        {"GET", "/readyz", AccessPolicy::open("ready"), with(s, handleReadyz)},
+        {"GET", "/metrics", AccessPolicy::open("metrics"), with(s, handleMetrics)},
+
+        {"POST", "/api/v1/auth/login", AccessPolicy::open("auth.login"), with(s, handleLogin)},
+        {"POST", "/api/v1/auth/refresh", AccessPolicy::open("auth.refresh"),
+         with(s, handleRefresh)},
+        {"POST", "/api/v1/auth/logout", users(Role::Viewer, kNone, "auth.logout"),
+         with(s, handleLogout)},
+        {"GET", "/api/v1/auth/me", users(Role::Viewer, kAnyKey, "auth.me"), with(s, handleMe)},
+
+        {"GET", "/api/v1/status", users(Role::Viewer, kReaders, "status.read"),
+         with(s, handleStatus)},
+        {"GET", "/api/v1/telemetry-types", users(Role::Viewer, kAnyKey, "telemetry_types.read"),
+         handleTelemetryTypes},
+        {"POST", "/api/v1/telemetry", users(Role::Operator, kIngest, "telemetry.ingest"),
+         with(s, handleTelemetryOne)},
+        {"POST", "/api/v1/telemetry/batch", users(Role::Operator, kIngest, "telemetry.ingest"),
+         with(s, handleTelemetryBatch)},
+
+        {"POST", "/api/v1/apikeys", users(Role::Admin, kFull, "apikey.create"),
+         with(s, handleCreateApiKey)},
+        {"GET", "/api/v1/apikeys", users(Role::Admin, kFull, "apikey.list"),
+         with(s, handleListApiKeys)},
+        {"GET", "/api/v1/apikeys/{key_id}", users(Role::Admin, kFull, "apikey.read"),
+         with(s, handleGetApiKey)},
+        {"DELETE", "/api/v1/apikeys/{key_id}", users(Role::Admin, kFull, "apikey.revoke"),
+         with(s, handleRevokeApiKey)},
+        {"POST", "/api/v1/apikeys/{key_id}/rotate", users(Role::Admin, kFull, "apikey.rotate"),
+         with(s, handleRotateApiKey)},
+
+        {"POST", "/api/v1/users", users(Role::Admin, kFull, "user.create"),
+         with(s, handleCreateUser)},
+        {"GET", "/api/v1/users", users(Role::Admin, kFull, "user.list"), with(s, handleListUsers)},
+        {"GET", "/api/v1/users/{user_id}", users(Role::Admin, kFull, "user.read"),
+         with(s, handleGetUser)},
+        {"PATCH", "/api/v1/users/{user_id}", users(Role::Admin, kFull, "user.update"),
+         with(s, handleUpdateUser)},
+
+        {"POST", "/api/v1/tenants", users(Role::SuperAdmin, kNone, "tenant.create"),
+         with(s, handleCreateTenant)},
+        {"GET", "/api/v1/tenants", users(Role::SuperAdmin, kNone, "tenant.list"),
+         with(s, handleListTenants)},
+        {"GET", "/api/v1/tenants/{tenant_id}", users(Role::SuperAdmin, kNone, "tenant.read"),
+         with(s, handleGetTenant)},
+        {"PATCH", "/api/v1/tenants/{tenant_id}", users(Role::SuperAdmin, kNone, "tenant.update"),
+         with(s, handleUpdateTenant)},
+
+        {"GET", "/api/v1/audit", users(Role::Admin, kFull, "audit.read"), with(s, handleAuditList)},
+        {"GET", "/api/v1/audit/verify", users(Role::Admin, kFull, "audit.verify"),
+         with(s, handleAuditVerify)},
     };
 }
 

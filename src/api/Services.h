@@ -4,9 +4,15 @@
 #include <chrono>
 #include <string>
 
+#include "audit/AuditReader.h"
+#include "auth/ApiKeyService.h"
+#include "auth/AuthService.h"
+#include "auth/UserService.h"
+#include "common/Clock.h"
 #include "ingest/IngestService.h"
 #include "observability/Metrics.h"
 #include "storage/ClickHouseClient.h"
+#include "tenancy/TenantService.h"
 #include "wal/DeliveryWorker.h"
 #include "wal/WriteAheadLog.h"
 
@@ -21,6 +27,12 @@ struct Services {
     wal::DeliveryWorker& delivery;
     observability::Metrics& metrics;
     ReadinessProbe& readiness;
+    auth::AuthService& auth;
+    auth::ApiKeyService& api_keys;
+    auth::UserService& users;
+    tenancy::TenantService& tenants;
+    audit::AuditReader& audit;
+    const Clock& clock;
     std::string environment;  // development | production
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };

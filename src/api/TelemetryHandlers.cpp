@@ -28,6 +28,7 @@ void handleTelemetryOne(Services& services, const http::Request& req, http::Resp
                         http::RequestContext& ctx) {
     requireJson(req);
     auto outcome = services.ingest.ingestOne(ctx.body, ctx.caller().tenant_id);
+    ctx.ingested_records = outcome.queued;
     http::writeJson(res, 200, {{"status", "ok"}, {"queued", outcome.queued}});
 }
 
@@ -35,6 +36,7 @@ void handleTelemetryBatch(Services& services, const http::Request& req, http::Re
                           http::RequestContext& ctx) {
     requireJson(req);
     auto outcome = services.ingest.ingestBatch(ctx.body, ctx.caller().tenant_id);
+    ctx.ingested_records = outcome.queued;
     if (outcome.failures.empty()) {
         http::writeJson(res, 200, {{"status", "ok"}, {"queued", outcome.queued}});
         return;

@@ -16,11 +16,16 @@ struct Credentials {
     std::string client_ip;
 };
 
+struct AuthOutcome {
+    std::optional<Principal> principal;
+    std::string failure;     // why not, for the audit log: token_expired, api_key_revoked, ...
+    std::string actor_hint;  // who it claimed to be, when known without trusting it (key id)
+};
+
 class Authenticator {
   public:
     virtual ~Authenticator() = default;
-    // nullopt: not authenticated (the caller answers 401). Throws ApiError for other refusals.
-    virtual std::optional<Principal> authenticate(const Credentials& credentials) = 0;
+    virtual AuthOutcome authenticate(const Credentials& credentials) = 0;
 };
 
 }  // namespace infrasage::auth

@@ -3,7 +3,10 @@
 // the only tenant they may touch.
 #pragma once
 
+#include <cstdint>
 #include <string>
+
+#include "auth/Roles.h"
 
 namespace infrasage::auth {
 
@@ -13,7 +16,10 @@ struct Principal {
     std::string tenant_id;
     std::string actor;  // user email or API key id; never a secret
     ActorType actor_type = ActorType::User;
-    std::string role;  // viewer | operator | admin | super_admin | system
+    std::string role;                // viewer | operator | admin | super_admin | system
+    Scope scope = Scope::None;       // API keys only
+    std::string user_id;             // users only
+    int64_t key_rate_limit_rps = 0;  // API keys only; 0 = none
 };
 
 std::string actorTypeName(ActorType type);

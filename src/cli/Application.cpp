@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/AdminCommand.h"
 #include "cli/MigrateCommand.h"
 #include "cli/ServeCommand.h"
 #include "config/Config.h"
@@ -36,6 +37,7 @@ int runApplication(int argc, char** argv) {
     serve->footer(config::settingsHelp());
     auto* migrate = app.add_subcommand("migrate", "Apply ClickHouse schema migrations and exit");
     migrate->footer(config::settingsHelp());
+    AdminCommand admin(app);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -48,6 +50,9 @@ int runApplication(int argc, char** argv) {
     }
     if (migrate->parsed()) {
         return runMigrate(*cfg);
+    }
+    if (admin.parsed()) {
+        return admin.run(*cfg);
     }
     return 1;
 }

@@ -5,13 +5,19 @@
 #include <mutex>
 #include <thread>
 
+#include "api/AuditRecorder.h"
 #include "api/ReadinessProbe.h"
 #include "api/Routes.h"
-#include "auth/DevelopmentAuthenticator.h"
+#include "audit/AuditLog.h"
+#include "audit/AuditOutbox.h"
+#include "audit/AuditReader.h"
 #include "cli/ClickHouseOptionsFromConfig.h"
+#include "cli/IdentityStack.h"
 #include "cli/SignalWatcher.h"
 #include "http/AuthenticationFilter.h"
+#include "http/AuthorizationFilter.h"
 #include "http/HttpServer.h"
+#include "http/RateLimitFilter.h"
 #include "ingest/IngestService.h"
 #include "observability/Log.h"
 #include "storage/ClickHouseRowSink.h"
@@ -27,6 +33,8 @@ namespace {
 using observability::logError;
 using observability::logInfo;
 using observability::logWarn;
+
+constexpr int kAuditRetentionDays = 400;  // at least 90 days, as the product promises
 
 // Applies migrations, retrying until ClickHouse answers, then starts delivery. Ingestion is open
 // meanwhile: acknowledged records wait in the WAL, so a ClickHouse outage at start loses nothing.
@@ -111,16 +119,20 @@ std::map<std::string, int> telemetryRetention(const config::Config& cfg) {
     for (const auto& spec : storage::kTelemetryTables) {
         days[std::string(spec.table)] = static_cast<int>(cfg.retention_days);
     }
+    days[std::string(storage::kAuditLogTable)] =
+        std::max(kAuditRetentionDays, static_cast<int>(cfg.retention_days));
     return days;
 }
 
-std::shared_ptr<auth::Authenticator> authenticatorFor(const config::Config& cfg) {
-    if (cfg.production) {
-        return std::make_shared<auth::DenyAllAuthenticator>();
-    }
-    logWarn("development mode: unauthenticated requests act as the development tenant",
-            {{"tenant_id", cfg.dev_tenant}});
-    return std::make_shared<auth::DevelopmentAuthenticator>(cfg.dev_tenant);
+http::RateLimitFilter::LimitsFor rateLimits(auth::CredentialAuthenticator& authenticator) {
+    return [&authenticator](const auth::Principal& p) {
+        http::RateLimits limits;
+        limits.key_rps = static_cast<double>(p.key_rate_limit_rps);
+        if (auto tenant = authenticator.activeTenant(p.tenant_id)) {
+            limits.tenant_rps = static_cast<double>(tenant->rps_quota);
+        }
+        return limits;
+    };
 }
 
 }  // namespace
@@ -152,6 +164,11 @@ int runServe(const config::Config& cfg) {
         delivery_options.max_delay = std::chrono::milliseconds(cfg.flush_interval_ms);
         wal::DeliveryWorker delivery(wal, sink, delivery_options, deliveryObserver(metrics));
 
+        IdentityStack identity(cfg, SystemClock::instance());
+        audit::AuditLog audit_log(wal, SystemClock::instance());
+        audit_log.start();
+        audit::AuditReader audit_reader(clickhouse, cfg.clickhouse_database);
+
         ingest::IngestService ingest(wal, ingest::IngestLimits{}, SystemClock::instance(), metrics,
                                      cfg.ingest_max_inflight);
         api::ReadinessProbe readiness(clickhouse, wal);
@@ -161,14 +178,37 @@ int runServe(const config::Config& cfg) {
                                delivery,
                                metrics,
                                readiness,
+                               identity.auth(),
+                               identity.apiKeys(),
+                               identity.users(),
+                               identity.tenants(),
+                               audit_reader,
+                               SystemClock::instance(),
                                cfg.production ? "production" : "development"};
 
         http::HttpServer server(serverOptions(cfg), metrics);
-        server.addFilter(std::make_shared<http::AuthenticationFilter>(authenticatorFor(cfg)));
+        server.addFilter(std::make_shared<http::AuthenticationFilter>(
+            std::shared_ptr<auth::Authenticator>(&identity.authenticator(), [](auto*) {})));
+        server.addFilter(std::make_shared<http::AuthorizationFilter>());
+        server.addFilter(std::make_shared<http::RateLimitFilter>(
+            identity.rateLimiter(), rateLimits(identity.authenticator()), SystemClock::instance(),
+            metrics));
+        server.setObserver(std::make_shared<api::AuditRecorder>(audit_log, metrics));
         for (auto& route : api::buildRoutes(services)) {
             server.addRoute(std::move(route));
         }
         server.bind();
+
+        // last_used_at is kept in memory per request and written in batches.
+        storage::RetentionScheduler key_usage(
+            [&identity] { identity.store().touchApiKeys(identity.authenticator().takeLastUsed()); },
+            std::chrono::seconds(30));
+        key_usage.start();
+        // Audit entries of admin CLI actions wait in the control store until moved here.
+        storage::RetentionScheduler outbox(
+            [&identity, &audit_log] { audit::drainAuditOutbox(identity.store(), audit_log); },
+            std::chrono::seconds(2));
+        outbox.start();
 
         auto bootstrap =
             std::make_unique<SchemaBootstrap>(clickhouse, cfg.clickhouse_database, delivery);
@@ -193,6 +233,10 @@ int runServe(const config::Config& cfg) {
         server.serve();  // returns once in-flight requests are done
 
         retention.stop();
+        key_usage.stop();
+        outbox.stop();
+        identity.store().touchApiKeys(identity.authenticator().takeLastUsed());
+        audit_log.stop();  // flushes the ingestion summaries into the WAL before the drain
         bootstrap.reset();
         delivery.stop(std::chrono::seconds(cfg.shutdown_drain_seconds));
         logInfo("stopped", {{"wal_pending_bytes", wal.pendingBytes()}});

@@ -139,6 +139,7 @@ Config Config::load(const EnvLookup& env) {
     c.data_dir = r.str("INFRASAGE_DATA_DIR");
     c.log_level = r.str("INFRASAGE_LOG_LEVEL");
     c.jwt_secret = r.str("JWT_SECRET");
+    c.api_key_pepper = r.str("INFRASAGE_API_KEY_PEPPER");
     c.tls_enabled = r.flag("GATEWAY_TLS_ENABLED");
     c.tls_cert = r.str("GATEWAY_TLS_CERT");
     c.tls_key = r.str("GATEWAY_TLS_KEY");
@@ -188,6 +189,10 @@ void Config::validate() const {
     }
     if (jwt_secret.size() < kMinJwtSecretBytes) {
         throw ConfigError("JWT_SECRET", "production requires at least 32 bytes (256 bits)");
+    }
+    if (api_key_pepper.size() < kMinJwtSecretBytes) {
+        throw ConfigError("INFRASAGE_API_KEY_PEPPER",
+                          "production requires at least 32 bytes (256 bits)");
     }
     if (clickhouse_user == "default") {
         throw ConfigError("CLICKHOUSE_USER",

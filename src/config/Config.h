@@ -35,6 +35,7 @@ struct Config {
     std::string data_dir;
     std::string log_level;
     std::string jwt_secret;
+    std::string api_key_pepper;
 
     bool tls_enabled = false;
     std::string tls_cert;

@@ -17,7 +17,14 @@ constexpr std::array kSettings{
                 "Directory for the write-ahead log and the control store."},
     SettingSpec{"INFRASAGE_LOG_LEVEL", "info", "trace | debug | info | warn | error."},
     SettingSpec{"JWT_SECRET", "",
-                "HS256 signing secret, at least 32 bytes (required in production).", true},
+                "HS256 signing secret, at least 32 bytes (required in production; development "
+                "generates one in the data dir).",
+                true},
+    SettingSpec{
+        "INFRASAGE_API_KEY_PEPPER", "",
+        "Key of the keyed hash that stores API keys, at least 32 bytes (required in "
+        "production; development generates one in the data dir). Changing it voids every key.",
+        true},
     SettingSpec{"GATEWAY_TLS_ENABLED", "false", "Serve HTTPS (TLS 1.2 minimum) on the listener."},
     SettingSpec{"GATEWAY_TLS_CERT", "", "PEM certificate chain for the listener."},
     SettingSpec{"GATEWAY_TLS_KEY", "", "Path of the PEM private key for the listener."},

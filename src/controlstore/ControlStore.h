@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace infrasage::controlstore {
@@ -116,6 +117,12 @@ class ControlStore {
                                     int64_t now) = 0;
     virtual void revokeRefreshFamily(std::string_view family_id, int64_t now) = 0;
     virtual void revokeUserRefreshTokens(std::string_view user_id, int64_t now) = 0;
+
+    // Audit outbox: entries (opaque JSON) of actions taken where the audit log's WAL is not
+    // available (the admin CLI), drained into the audit log by the server.
+    virtual void enqueueAuditEntry(const std::string& entry_json, int64_t now) = 0;
+    virtual std::vector<std::pair<int64_t, std::string>> pendingAuditEntries(std::size_t limit) = 0;
+    virtual void removeAuditEntries(const std::vector<int64_t>& ids) = 0;
 };
 
 // Opens (creating if needed) the SQLite control store at `path` and migrates it.

@@ -12,6 +12,16 @@ namespace {
 // - Email uniqueness is on lower(email): both support expression indexes. SQLite's lower() folds
 //   ASCII only, PostgreSQL's follows the locale; emails are expected ASCII-lowercased upstream.
 // - SQLite enforces REFERENCES only with PRAGMA foreign_keys=ON (set on every connection).
+// Audit entries of actions taken outside the server (the admin CLI): written here next to the
+// change they describe, moved into the audit log by the running server. PostgreSQL: BIGSERIAL id.
+constexpr std::string_view kAuditOutbox = R"sql(
+CREATE TABLE audit_outbox (
+    id INTEGER PRIMARY KEY,
+    entry TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr std::string_view kInitialSchema = R"sql(
 CREATE TABLE tenants (
     id TEXT NOT NULL PRIMARY KEY,
@@ -77,6 +87,7 @@ CREATE INDEX refresh_tokens_user_id_idx ON refresh_tokens (user_id);
 const std::vector<Migration>& controlStoreMigrations() {
     static const std::vector<Migration> migrations = {
         {1, "initial identity schema", kInitialSchema},
+        {2, "audit outbox", kAuditOutbox},
     };
     return migrations;
 }

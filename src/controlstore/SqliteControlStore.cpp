@@ -483,4 +483,35 @@ std::unique_ptr<ControlStore> openSqliteControlStore(const std::string& path) {
     return store;
 }
 
+void SqliteControlStore::enqueueAuditEntry(const std::string& entry_json, int64_t now) {
+    std::lock_guard lock(mutex_);
+    connection_.prepare("INSERT INTO audit_outbox (entry, created_at) VALUES (?, ?)")
+        .bindAll(entry_json, now)
+        .run();
+}
+
+std::vector<std::pair<int64_t, std::string>> SqliteControlStore::pendingAuditEntries(
+    std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    auto statement = connection_.prepare("SELECT id, entry FROM audit_outbox ORDER BY id LIMIT ?");
+    statement.bindAll(static_cast<int64_t>(limit));
+    return allRows<std::pair<int64_t, std::string>>(statement, [](const SqliteStatement& row) {
+        return std::make_pair(row.int64(0), row.text(1));
+    });
+}
+
+void SqliteControlStore::removeAuditEntries(const std::vector<int64_t>& ids) {
+    if (ids.empty()) {
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    SqliteTransaction transaction(connection_);
+    auto statement = connection_.prepare("DELETE FROM audit_outbox WHERE id = ?");
+    for (auto id : ids) {
+        statement.bindAll(id).run();
+        statement.reset();
+    }
+    transaction.commit();
+}
+
 }  // namespace infrasage::controlstore

@@ -59,6 +59,9 @@ class SqliteControlStore final : public ControlStore {
     bool rotateRefreshToken(std::string_view old_id, const RefreshToken& successor,
                             int64_t now) override;
     void revokeRefreshFamily(std::string_view family_id, int64_t now) override;
+    void enqueueAuditEntry(const std::string& entry_json, int64_t now) override;
+    std::vector<std::pair<int64_t, std::string>> pendingAuditEntries(std::size_t limit) override;
+    void removeAuditEntries(const std::vector<int64_t>& ids) override;
     void revokeUserRefreshTokens(std::string_view user_id, int64_t now) override;
 
   private:

@@ -3,13 +3,17 @@
 namespace infrasage::http {
 
 void AuthenticationFilter::onRequest(const Route& route, const Request& req, RequestContext& ctx) {
-    if (route.access == Access::Public) {
+    if (route.policy.kind == AccessPolicy::Kind::Public) {
         return;
     }
     auth::Credentials credentials{req.get_header_value("Authorization"),
                                   req.get_header_value("X-API-Key"), ctx.client_ip};
-    ctx.principal = authenticator_->authenticate(credentials);
+    auto outcome = authenticator_->authenticate(credentials);
+    ctx.principal = std::move(outcome.principal);
     if (!ctx.principal) {
+        ctx.auth_failure = outcome.failure;
+        ctx.audit_actor = outcome.actor_hint;
+        // One answer for every failure: which check failed is for the audit log, not the caller.
         throw ApiError(401, "unauthorized", "missing or invalid credentials");
     }
 }

@@ -43,6 +43,26 @@ void setStandardHeaders(Response& res, const RequestContext& ctx, bool tls) {
     }
 }
 
+// httplib routes by regex: `{name}` becomes one path segment, everything else is literal.
+std::string routePattern(const std::string& path) {
+    std::string pattern;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '{') {
+            i = path.find('}', i);
+            if (i == std::string::npos) {
+                throw std::invalid_argument("unterminated {param} in route " + path);
+            }
+            pattern += "([^/]+)";
+            continue;
+        }
+        if (std::string_view(".+*?()[]{}|^$\\").find(path[i]) != std::string_view::npos) {
+            pattern += '\\';
+        }
+        pattern += path[i];
+    }
+    return pattern;
+}
+
 std::string truncated(const std::string& s, std::size_t max) {
     return s.size() <= max ? s : s.substr(0, max);
 }
@@ -77,14 +97,7 @@ void HttpServer::addFilter(std::shared_ptr<Filter> filter) {
 void HttpServer::addRoute(Route route) {
     routes_.push_back(std::make_unique<Route>(std::move(route)));
     const Route* r = routes_.back().get();
-    // Paths are literal; escape regex metacharacters httplib would interpret.
-    std::string pattern;
-    for (char c : r->path) {
-        if (std::string_view(".+*?()[]{}|^$\\").find(c) != std::string_view::npos) {
-            pattern += '\\';
-        }
-        pattern += c;
-    }
+    const std::string pattern = routePattern(r->path);
     auto without_body = [this, r](const Request& req, Response& res) {
         dispatch(*r, req, res, nullptr);
     };
@@ -157,6 +170,24 @@ void HttpServer::dispatch(const Route& route, const Request& req, Response& res,
         observability::logError(
             "handler failed",
             {{"request_id", ctx.request_id}, {"route", ctx.route}, {"error", e.what()}});
+        writeError(res, 500, "internal_error", "internal error; see server log for request id");
+    }
+    notifyObserver(route, req, res, ctx);
+}
+
+void HttpServer::notifyObserver(const Route& route, const Request& req, Response& res,
+                                const RequestContext& ctx) {
+    if (!observer_) {
+        return;
+    }
+    try {
+        observer_->onComplete(route, req, res, ctx);
+    } catch (const ApiError& e) {
+        // The audit trail could not be made durable (local buffer full): do not answer success.
+        writeError(res, e);
+    } catch (const std::exception& e) {
+        observability::logError("request observer failed",
+                                {{"request_id", ctx.request_id}, {"error", e.what()}});
         writeError(res, 500, "internal_error", "internal error; see server log for request id");
     }
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/Filter.h"
+#include "http/RequestObserver.h"
 #include "http/Route.h"
 #include "observability/Metrics.h"
 
@@ -40,6 +41,7 @@ class HttpServer {
     HttpServer& operator=(const HttpServer&) = delete;
 
     void addFilter(std::shared_ptr<Filter> filter);
+    void setObserver(std::shared_ptr<RequestObserver> observer) { observer_ = std::move(observer); }
     void addRoute(Route route);
 
     // Binds the listening socket; throws std::runtime_error when it cannot.
@@ -54,6 +56,8 @@ class HttpServer {
     // Runs filters, reads the body (when `reader` is given), then the handler.
     void dispatch(const Route& route, const Request& req, Response& res,
                   const httplib::ContentReader* reader);
+    void notifyObserver(const Route& route, const Request& req, Response& res,
+                        const RequestContext& ctx);
     void readBody(const httplib::ContentReader& reader, const Request& req,
                   RequestContext& ctx) const;
 
@@ -61,6 +65,7 @@ class HttpServer {
     observability::Metrics& metrics_;
     std::unique_ptr<httplib::Server> server_;
     std::vector<std::shared_ptr<Filter>> filters_;
+    std::shared_ptr<RequestObserver> observer_;
     std::vector<std::unique_ptr<Route>> routes_;
     int listen_fd_ = -1;
     uint16_t bound_port_ = 0;

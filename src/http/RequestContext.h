@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,13 @@ struct RequestContext {
     // Request body, read by the pipeline after authentication with the size limit enforced while
     // reading (also for chunked and gzip bodies). Empty for GET.
     std::string body;
+    // Set by handlers for the audit entry: who acted when there is no principal yet (the email
+    // of a login attempt) and what was acted on (a key id, a user id). Never secrets.
+    std::string audit_actor;
+    std::string audit_resource;
+    std::string audit_tenant;  // tenant of an unauthenticated request when known (login)
+    std::string auth_failure;  // why authentication failed (token_expired, api_key_revoked, ...)
+    uint64_t ingested_records = 0;  // records an ingestion request made durable
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
     // The principal of an authenticated route; the pipeline guarantees it is set there.

@@ -62,7 +62,31 @@ Metrics::Metrics()
                          .Name("infrasage_clickhouse_up")
                          .Help("1 after ClickHouse answered a request; 0 after a failed insert")
                          .Register(*registry_)
-                         .Add({})) {}
+                         .Add({})),
+      rate_limited_(prometheus::BuildCounter()
+                        .Name("infrasage_rate_limited_total")
+                        .Help("Requests refused with 429 by the per-key or per-tenant bucket")
+                        .Register(*registry_)),
+      auth_failures_(prometheus::BuildCounter()
+                         .Name("infrasage_auth_failures_total")
+                         .Help("Failed authentications by reason")
+                         .Register(*registry_)),
+      audit_entries_(prometheus::BuildCounter()
+                         .Name("infrasage_audit_entries_total")
+                         .Help("Audit entries made durable, by outcome")
+                         .Register(*registry_)) {}
+
+void Metrics::addRateLimited(const std::string& kind) {
+    rate_limited_.Add({{"kind", kind}}).Increment();
+}
+
+void Metrics::addAuthFailure(const std::string& reason) {
+    auth_failures_.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::addAuditEntries(const std::string& outcome, double n) {
+    audit_entries_.Add({{"outcome", outcome}}).Increment(n);
+}
 
 void Metrics::observeRequest(const std::string& route, const std::string& method, int status,
                              std::chrono::duration<double> latency) {

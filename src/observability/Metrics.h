@@ -29,6 +29,9 @@ class Metrics {
     void setWalPendingBytes(double bytes);
     void setWalMaxBytes(double bytes);
     void setClickHouseUp(bool up);
+    void addRateLimited(const std::string& kind);    // api_key | tenant
+    void addAuthFailure(const std::string& reason);  // token_expired, unknown_api_key, ...
+    void addAuditEntries(const std::string& outcome, double n);
 
     // Prometheus text exposition format (version 0.0.4).
     std::string render() const;
@@ -47,6 +50,9 @@ class Metrics {
     prometheus::Gauge& wal_pending_bytes_;
     prometheus::Gauge& wal_max_bytes_;
     prometheus::Gauge& clickhouse_up_;
+    prometheus::Family<prometheus::Counter>& rate_limited_;
+    prometheus::Family<prometheus::Counter>& auth_failures_;
+    prometheus::Family<prometheus::Counter>& audit_entries_;
 };
 
 }  // namespace infrasage::observability

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,8 +35,49 @@ class ServerTestBase : public ::testing::Test {
     void SetUp() override {
         slug_ = testSlug();
         database_ = std::make_unique<ScratchDatabase>(slug_);
-        tenant_ = "tenant_" + slug_.substr(3);
+        tenant_ = tenantSlug(slug_);
         server_ = makeServer({});
+        api_key_ = createApiKey(tenant_, "full");
+    }
+
+    // A tenant id (lowercase slug) unique to the test.
+    static std::string tenantSlug(const std::string& slug) {
+        std::string t = "t-";
+        for (char c : slug.substr(3, 40)) {
+            t += std::isalnum(static_cast<unsigned char>(c))
+                     ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                     : '-';
+        }
+        return t + "-" + std::to_string(std::hash<std::string>{}(slug) % 100000000);
+    }
+
+    // Runs `infrasage admin ARGS` on the server's data directory; returns stdout (throws on error).
+    std::string runAdmin(const std::string& args, const std::string& stdin_text = "") const {
+        auto input = makeTempDir("admin-stdin") / "in";
+        std::ofstream(input) << stdin_text;
+        std::string cmd = "INFRASAGE_DATA_DIR=" + server_->dataDir().string() + " " +
+                          ServerProcess::binary() + " admin " + args + " < " + input.string();
+        FILE* p = ::popen(cmd.c_str(), "r");
+        std::string out;
+        char buf[4096];
+        while (auto n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+        if (::pclose(p) != 0) {
+            throw std::runtime_error("admin " + args + " failed: " + out);
+        }
+        return out;
+    }
+
+    // Creates the tenant if needed and a key of `scope` in it; returns the secret.
+    std::string createApiKey(const std::string& tenant, const std::string& scope) const {
+        try {
+            // Unlimited tenant RPS: load and fault tests must not meet the plan limit.
+            runAdmin("tenant create --rps-quota 0 --tenant " + tenant);
+        } catch (const std::runtime_error&) {
+            // exists already
+        }
+        auto out = runAdmin("apikey create --tenant " + tenant + " --name tests --scope " + scope);
+        while (!out.empty() && out.back() == '\n') out.pop_back();
+        return out.substr(out.rfind('\n') + 1);  // the secret is alone on the last line
     }
 
     void TearDown() override {
@@ -60,10 +102,13 @@ class ServerTestBase : public ::testing::Test {
         return std::make_unique<ServerProcess>(data_dir_ / data_subdir, env);
     }
 
+    // A keep-alive client that presents this test's full-scope API key.
     httplib::Client client() const {
         httplib::Client c("127.0.0.1", server_->port());
         c.set_read_timeout(30, 0);
         c.set_write_timeout(30, 0);
+        c.set_keep_alive(true);
+        c.set_default_headers({{"X-API-Key", api_key_}});
         return c;
     }
 
@@ -108,6 +153,7 @@ class ServerTestBase : public ::testing::Test {
 
     std::string slug_;
     std::string tenant_;
+    std::string api_key_;
     std::filesystem::path data_dir_;
     std::unique_ptr<ScratchDatabase> database_;
     std::unique_ptr<ServerProcess> server_;

@@ -155,9 +155,9 @@ std::string rawExchange(uint16_t port, const std::string& head, std::size_t body
 }
 
 TEST_F(ServerBadInputTest, HundredMegabyteBodyIs413WithoutReadingIt) {
-    std::string head =
-        "POST /api/v1/telemetry/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        "Content-Length: 104857600\r\nConnection: close\r\n\r\n";
+    std::string head = std::string("POST /api/v1/telemetry/batch HTTP/1.1\r\nHost: x\r\n") +
+                       "Content-Type: application/json\r\n" + "X-API-Key: " + api_key_ + "\r\n" +
+                       "Content-Length: 104857600\r\nConnection: close\r\n\r\n";
     auto out = rawExchange(server_->port(), head, 2 << 20);
     EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 200);
     EXPECT_NE(out.find("\"payload_too_large\""), std::string::npos) << out.substr(0, 400);
@@ -165,9 +165,9 @@ TEST_F(ServerBadInputTest, HundredMegabyteBodyIs413WithoutReadingIt) {
 }
 
 TEST_F(ServerBadInputTest, OversizedChunkedBodyIs413) {
-    std::string head =
-        "POST /api/v1/telemetry/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    std::string head = std::string("POST /api/v1/telemetry/batch HTTP/1.1\r\nHost: x\r\n") +
+                       "Content-Type: application/json\r\n" + "X-API-Key: " + api_key_ + "\r\n" +
+                       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
     std::string chunk(1 << 20, 'x');
     std::string framed;
     for (int i = 0; i < 6; ++i) framed += "100000\r\n" + chunk + "\r\n";

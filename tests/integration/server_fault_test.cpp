@@ -58,8 +58,7 @@ TEST_F(ServerFaultTest, ClickHouseStoppedMidStreamEveryAcknowledgedRecordArrives
     std::atomic<bool> stop{false};
     std::atomic<int> non_200{0};
     std::thread sender([&] {
-        httplib::Client c("127.0.0.1", server_->port());
-        c.set_keep_alive(true);
+        auto c = client();
         for (uint64_t b = 0; !stop && b < 5000; ++b) {
             auto r = c.Post("/api/v1/telemetry/batch", sequenceBatch(b * kBatch, kBatch),
                             "application/json");
@@ -105,8 +104,7 @@ TEST_F(ServerFaultTest, SigkilledServerDeliversEveryAcknowledgedRecordAfterResta
     std::atomic<uint64_t> acked_batches{0};
     std::atomic<bool> stop{false};
     std::thread sender([&] {
-        httplib::Client c("127.0.0.1", server_->port());
-        c.set_keep_alive(true);
+        auto c = client();
         for (uint64_t b = 0; !stop; ++b) {
             auto r = c.Post("/api/v1/telemetry/batch", sequenceBatch(b * kBatch, kBatch),
                             "application/json");
@@ -210,8 +208,7 @@ TEST_F(ServerFaultTest, HealthChecksAreServedWhileIngestionIsSaturated) {
     const auto body = sequenceBatch(0, 2000);
     for (int t = 0; t < 12; ++t) {
         load.emplace_back([&] {
-            httplib::Client c("127.0.0.1", server_->port());
-            c.set_keep_alive(true);
+            auto c = client();
             while (!stop) {
                 auto r = c.Post("/api/v1/telemetry/batch", body, "application/json");
                 if (r && r->status == 200) {

@@ -57,7 +57,8 @@ TEST_F(ServerTlsTest, ServesTls12AndUpWithTheConfiguredCertificateOnly) {
     EXPECT_EQ(
         capture("curl -s -o /dev/null -w '%{http_code}' --tlsv1.3" + ca + " " + url + "/healthz"),
         "200");
-    auto post = capture("curl -s" + ca + " -H 'Content-Type: application/json' -d " +
+    auto post = capture("curl -s" + ca + " -H 'X-API-Key: " + api_key_ +
+                        "' -H 'Content-Type: application/json' -d " +
                         R"('{"service_id":"tls","metric_name":"m","value":1}' )" + url +
                         "/api/v1/telemetry");
     EXPECT_EQ(nlohmann::json::parse(post, nullptr, false)["status"], "ok") << post;

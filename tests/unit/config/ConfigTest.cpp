@@ -21,6 +21,7 @@ EnvLookup envFrom(std::map<std::string, std::string> values) {
 std::map<std::string, std::string> strongProduction() {
     return {{"INFRASAGE_ENV", "production"},
             {"JWT_SECRET", std::string(32, 'k')},
+            {"INFRASAGE_API_KEY_PEPPER", std::string(32, 'p')},
             {"CLICKHOUSE_USER", "infrasage"},
             {"CLICKHOUSE_PASSWORD", "a-long-random-password-42"}};
 }
@@ -55,6 +56,12 @@ TEST(ConfigTest, ProductionRefusesShortJwtSecretAndNamesIt) {
     EXPECT_EQ(refusedVariable(env), "JWT_SECRET");
     env.erase("JWT_SECRET");
     EXPECT_EQ(refusedVariable(env), "JWT_SECRET");
+}
+
+TEST(ConfigTest, ProductionRefusesShortApiKeyPepper) {
+    auto env = strongProduction();
+    env["INFRASAGE_API_KEY_PEPPER"] = "short";
+    EXPECT_EQ(refusedVariable(env), "INFRASAGE_API_KEY_PEPPER");
 }
 
 TEST(ConfigTest, ProductionRefusesDefaultClickHousePasswords) {

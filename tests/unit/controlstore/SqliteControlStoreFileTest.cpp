@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "controlstore/ControlStoreMigrations.h"
 #include "controlstore/SqliteConnection.h"
 #include "controlstore/SqliteControlStore.h"
 #include "unit/controlstore/ControlStoreTestUtil.h"
@@ -39,16 +40,35 @@ TEST(SqliteControlStoreFileTest, CreatesPrivateFileInWalModeUnderMissingDirector
     EXPECT_EQ(inspector.queryText("PRAGMA journal_mode"), "wal");
 }
 
+const int kLatest = controlStoreMigrations().back().version;
+
 TEST(SqliteControlStoreFileTest, MigrationsRunOnceAcrossReopens) {
     auto path = test::storePath("controlstore-migrate");
     {
         auto store = openSqliteControlStore(path.string());
-        EXPECT_EQ(store->migrate(), 1);
+        EXPECT_EQ(store->migrate(), kLatest);
     }
     auto reopened = openSqliteControlStore(path.string());
-    EXPECT_EQ(reopened->migrate(), 1);
-    EXPECT_EQ(queryInt(path, "SELECT COUNT(*) FROM schema_migrations"), 1);
-    EXPECT_EQ(queryInt(path, "SELECT MAX(version) FROM schema_migrations"), 1);
+    EXPECT_EQ(reopened->migrate(), kLatest);
+    EXPECT_EQ(queryInt(path, "SELECT COUNT(*) FROM schema_migrations"), kLatest);
+    EXPECT_EQ(queryInt(path, "SELECT MAX(version) FROM schema_migrations"), kLatest);
+}
+
+TEST(SqliteControlStoreFileTest, AuditOutboxKeepsEntriesInOrderUntilRemoved) {
+    auto path = test::storePath("controlstore-outbox");
+    auto store = openSqliteControlStore(path.string());
+    store->enqueueAuditEntry(R"({"n":1})", 100);
+    store->enqueueAuditEntry(R"({"n":2})", 101);
+    store->enqueueAuditEntry(R"({"n":3})", 102);
+    auto pending = store->pendingAuditEntries(2);
+    ASSERT_EQ(pending.size(), 2u);
+    EXPECT_EQ(pending[0].second, R"({"n":1})");
+    EXPECT_EQ(pending[1].second, R"({"n":2})");
+    store->removeAuditEntries({pending[0].first, pending[1].first});
+    auto reopened = openSqliteControlStore(path.string());  // e.g. the CLI wrote, the server reads
+    auto rest = reopened->pendingAuditEntries(10);
+    ASSERT_EQ(rest.size(), 1u);
+    EXPECT_EQ(rest[0].second, R"({"n":3})");
 }
 
 TEST(SqliteControlStoreFileTest, RefusesASchemaNewerThanTheBuild) {
