@@ -9,11 +9,12 @@ namespace infrasage::api {
 
 namespace {
 
-// Binds a handler that needs the services to the (request, response, context) shape.
+// Binds a handler that needs the services to the (request, response, context) shape. `s` is null
+// only when the table is built for inspection (tests, `infrasage routes`); nothing is served then.
 template <typename Fn>
-http::Handler with(Services& s, Fn fn) {
-    return [&s, fn](const http::Request& req, http::Response& res, http::RequestContext& ctx) {
-        fn(s, req, res, ctx);
+http::Handler with(Services* s, Fn fn) {
+    return [s, fn](const http::Request& req, http::Response& res, http::RequestContext& ctx) {
+        fn(*s, req, res, ctx);
     };
 }
 
@@ -22,7 +23,7 @@ http::Handler with(Services& s, Fn fn) {
 // The route table: every endpoint, who may call it (users by minimum role, API keys by admitted
 // scope) and the action name its audit entries carry. Keys never act above admin and never manage
 // tenants. A path missing here is 404; a route with an undeclared policy is refused.
-std::vector<http::Route> buildRoutes(Services& s) {
+std::vector<http::Route> buildRoutes(Services* s) {
     using auth::Role;
     using http::AccessPolicy;
     constexpr unsigned kAnyKey = http::kIngestionKeys | http::kReadOnlyKeys | http::kFullKeys;

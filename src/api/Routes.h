@@ -9,6 +9,8 @@
 
 namespace infrasage::api {
 
-std::vector<http::Route> buildRoutes(Services& services);
+// With `services` null the handlers must not be called: that form exists so tests and tools can
+// read the table (methods, paths, policies).
+std::vector<http::Route> buildRoutes(Services* services);
 
 }  // namespace infrasage::api

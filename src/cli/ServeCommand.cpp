@@ -194,7 +194,7 @@ int runServe(const config::Config& cfg) {
             identity.rateLimiter(), rateLimits(identity.authenticator()), SystemClock::instance(),
             metrics));
         server.setObserver(std::make_shared<api::AuditRecorder>(audit_log, metrics));
-        for (auto& route : api::buildRoutes(services)) {
+        for (auto& route : api::buildRoutes(&services)) {
             server.addRoute(std::move(route));
         }
         server.bind();

@@ -10,10 +10,10 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${INFRASAGE_FUZZ_BUILD:-$root/build-fuzz}"
 targets=(record_parser jwt credentials)
 
-if [[ ! -f "$build/CMakeCache.txt" ]]; then
-    CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DINFRASAGE_FUZZ=ON \
-        -DINFRASAGE_BUILD_BENCH=OFF >/dev/null
-fi
+# Configure every time (cheap): a build that regenerates itself mid-way does not know targets
+# added since its Makefiles were read.
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DINFRASAGE_FUZZ=ON -DINFRASAGE_BUILD_BENCH=OFF \
+    >/dev/null
 cmake --build "$build" -j"${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 
 scratch="$(mktemp -d)"
