@@ -52,10 +52,12 @@ class ServerTestBase : public ::testing::Test {
     }
 
     // Runs `infrasage admin ARGS` on the server's data directory; returns stdout (throws on error).
-    std::string runAdmin(const std::string& args, const std::string& stdin_text = "") const {
+    // `env` is prepended to the command (e.g. "INFRASAGE_CONTROL_STORE_URL=... ").
+    std::string runAdmin(const std::string& args, const std::string& stdin_text = "",
+                         const std::string& env = "") const {
         auto input = makeTempDir("admin-stdin") / "in";
         std::ofstream(input) << stdin_text;
-        std::string cmd = "INFRASAGE_DATA_DIR=" + server_->dataDir().string() + " " +
+        std::string cmd = env + " INFRASAGE_DATA_DIR=" + server_->dataDir().string() + " " +
                           ServerProcess::binary() + " admin " + args + " < " + input.string();
         FILE* p = ::popen(cmd.c_str(), "r");
         std::string out;

@@ -105,6 +105,45 @@ TEST_F(ServerTlsTest, ClickHouseTlsWithAnotherCaDeliversNothing) {
     EXPECT_EQ(client().Get("/readyz")->status, 503);
 }
 
+// A client certificate signed by the test CA, for mTLS.
+void makeClientCertificate(const std::filesystem::path& dir) {
+    auto d = dir.string();
+    ASSERT_EQ(sh("openssl req -newkey rsa:2048 -nodes -subj /CN=agent-1 -keyout " + d +
+                 "/client.key -out " + d + "/client.csr"),
+              0);
+    ASSERT_EQ(sh("openssl x509 -req -in " + d + "/client.csr -CA " + d + "/ca.crt -CAkey " + d +
+                 "/ca.key -CAcreateserial -days 2 -out " + d + "/client.crt"),
+              0);
+}
+
+TEST_F(ServerTlsTest, MutualTlsRefusesClientsWithoutACertificateFromTheClientCa) {
+    auto certs = makeTempDir("mtls");
+    makeCertificates(certs);
+    makeClientCertificate(certs);
+    auto other = makeTempDir("mtls-other-ca");
+    makeCertificates(other);
+    makeClientCertificate(other);  // signed by a CA the server does not trust
+    server_ = makeServer({{"GATEWAY_TLS_ENABLED", "true"},
+                          {"GATEWAY_TLS_CERT", (certs / "server.crt").string()},
+                          {"GATEWAY_TLS_KEY", (certs / "server.key").string()},
+                          {"MTLS_ENABLED", "true"},
+                          {"MTLS_CLIENT_CA", (certs / "ca.crt").string()}});
+    server_->setProbeClientCertificate((certs / "client.crt").string(),
+                                       (certs / "client.key").string());
+    server_->start();
+    const auto url = "https://localhost:" + std::to_string(server_->port()) + "/healthz";
+    const auto ca = " --cacert " + (certs / "ca.crt").string();
+    auto with = [&](const std::filesystem::path& dir) {
+        return " --cert " + (dir / "client.crt").string() + " --key " +
+               (dir / "client.key").string();
+    };
+    EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}'" + ca + with(certs) + " " + url),
+              "200");
+    EXPECT_NE(capture("curl -s -o /dev/null -w '%{http_code}'" + ca + " " + url), "200");
+    EXPECT_NE(capture("curl -s -o /dev/null -w '%{http_code}'" + ca + with(other) + " " + url),
+              "200");
+}
+
 TEST_F(ServerTlsTest, MissingCertificateFileFailsToStartWithAClearMessage) {
     server_ = makeServer({{"GATEWAY_TLS_ENABLED", "true"},
                           {"GATEWAY_TLS_CERT", "/nonexistent/server.crt"},

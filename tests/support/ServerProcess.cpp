@@ -99,8 +99,9 @@ void ServerProcess::start(std::chrono::seconds timeout) {
 }
 
 bool ServerProcess::healthy() const {
-    std::string cmd = "curl -s -o /dev/null -w '%{http_code}' --max-time 2 -k " + baseUrl() +
-                      "/healthz 2>/dev/null";
+    std::string cert = probe_cert_.empty() ? "" : " --cert " + probe_cert_ + " --key " + probe_key_;
+    std::string cmd = "curl -s -o /dev/null -w '%{http_code}' --max-time 2 -k" + cert + " " +
+                      baseUrl() + "/healthz 2>/dev/null";
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return false;
     char buf[8] = {0};

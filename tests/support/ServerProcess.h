@@ -33,6 +33,11 @@ class ServerProcess {
     std::filesystem::path logFile() const { return data_dir_ / "server.log"; }
     std::string logs() const;
     void setEnv(const std::string& key, const std::string& value) { env_[key] = value; }
+    // For a server that requires client certificates (mTLS): what the health probe presents.
+    void setProbeClientCertificate(std::string cert, std::string key) {
+        probe_cert_ = std::move(cert);
+        probe_key_ = std::move(key);
+    }
 
     static uint16_t freePort();
     // Path of build/infrasage (INFRASAGE_BINARY, set by CTest).
@@ -46,6 +51,8 @@ class ServerProcess {
     uint16_t port_ = 0;
     pid_t pid_ = -1;
     bool tls_ = false;
+    std::string probe_cert_;
+    std::string probe_key_;
 };
 
 }  // namespace infrasage::testing
