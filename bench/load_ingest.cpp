@@ -49,6 +49,7 @@ struct Options {
     int server_pid = 0;
     int clickhouse_pid = 0;
     std::string tenant = "dev";
+    std::string api_key;  // sent as X-API-Key when set
     std::string dump_rowbinary;
     bool wait_delivered = false;
     std::string clickhouse_url;
@@ -282,11 +283,15 @@ ConnectionResult sendShare(const Options& o, const std::vector<std::string>& bod
     client.set_tcp_nodelay(true);  // otherwise Nagle + delayed ACK cap it at ~150 req/s
     client.set_read_timeout(60, 0);
     client.set_write_timeout(60, 0);
+    httplib::Headers headers;
+    if (!o.api_key.empty()) {
+        headers.emplace("X-API-Key", o.api_key);
+    }
     for (std::size_t b = index; b < bodies.size(); b += stride) {
         for (int attempt = 1;; ++attempt) {
             const auto started = Clock::now();
-            auto res = client.Post("/api/v1/telemetry/batch", bodies[b].data(), bodies[b].size(),
-                                   "application/json");
+            auto res = client.Post("/api/v1/telemetry/batch", headers, bodies[b].data(),
+                                   bodies[b].size(), "application/json");
             const std::chrono::duration<double, std::milli> took = Clock::now() - started;
             result.latencies_ms.push_back(took.count());
             const bool retryable = res && (res->status == 429 || res->status == 503);
@@ -488,6 +493,8 @@ int main(int argc, char** argv) {
     app.add_option("--server-pid", o.server_pid, "Measure this process's CPU and peak RSS");
     app.add_option("--clickhouse-pid", o.clickhouse_pid, "Measure this process's CPU as well");
     app.add_option("--tenant", o.tenant, "tenant_id written by --dump-rowbinary");
+    app.add_option("--api-key", o.api_key, "API key sent as X-API-Key (servers with auth on)")
+        ->envname("INFRASAGE_BENCH_API_KEY");
     app.add_option("--dump-rowbinary", o.dump_rowbinary,
                    "Write the same records as ClickHouse RowBinary (infrasage_metrics columns)");
     app.add_flag("--wait-delivered", o.wait_delivered,
