@@ -14,6 +14,7 @@
 #include "cli/ClickHouseOptionsFromConfig.h"
 #include "cli/IdentityStack.h"
 #include "cli/SignalWatcher.h"
+#include "common/PeriodicTask.h"
 #include "http/AuthenticationFilter.h"
 #include "http/AuthorizationFilter.h"
 #include "http/HttpServer.h"
@@ -22,7 +23,6 @@
 #include "observability/Log.h"
 #include "storage/ClickHouseRowSink.h"
 #include "storage/RetentionJob.h"
-#include "storage/RetentionScheduler.h"
 #include "storage/SchemaMigrations.h"
 #include "storage/Streams.h"
 
@@ -124,6 +124,10 @@ std::map<std::string, int> telemetryRetention(const config::Config& cfg) {
     return days;
 }
 
+PeriodicTask::ErrorHandler logFailure(const char* what) {
+    return [what](const std::exception& e) { logError(what, {{"error", e.what()}}); };
+}
+
 http::RateLimitFilter::LimitsFor rateLimits(auth::CredentialAuthenticator& authenticator) {
     return [&authenticator](const auth::Principal& p) {
         http::RateLimits limits;
@@ -187,8 +191,7 @@ int runServe(const config::Config& cfg) {
                                cfg.production ? "production" : "development"};
 
         http::HttpServer server(serverOptions(cfg), metrics);
-        server.addFilter(std::make_shared<http::AuthenticationFilter>(
-            std::shared_ptr<auth::Authenticator>(&identity.authenticator(), [](auto*) {})));
+        server.addFilter(std::make_shared<http::AuthenticationFilter>(identity.authenticator()));
         server.addFilter(std::make_shared<http::AuthorizationFilter>());
         server.addFilter(std::make_shared<http::RateLimitFilter>(
             identity.rateLimiter(), rateLimits(identity.authenticator()), SystemClock::instance(),
@@ -200,28 +203,28 @@ int runServe(const config::Config& cfg) {
         server.bind();
 
         // last_used_at is kept in memory per request and written in batches.
-        storage::RetentionScheduler key_usage(
+        PeriodicTask key_usage(
             [&identity] { identity.store().touchApiKeys(identity.authenticator().takeLastUsed()); },
-            std::chrono::seconds(30));
+            std::chrono::seconds(30), logFailure("api key usage flush failed"));
         key_usage.start();
         // Audit entries of admin CLI actions wait in the control store until moved here.
-        storage::RetentionScheduler outbox(
+        PeriodicTask outbox(
             [&identity, &audit_log] { audit::drainAuditOutbox(identity.store(), audit_log); },
-            std::chrono::seconds(2));
+            std::chrono::seconds(2), logFailure("audit outbox drain failed"));
         outbox.start();
 
         auto bootstrap =
             std::make_unique<SchemaBootstrap>(clickhouse, cfg.clickhouse_database, delivery);
         storage::RetentionJob retention_job(clickhouse, cfg.clickhouse_database,
                                             telemetryRetention(cfg), SystemClock::instance());
-        storage::RetentionScheduler retention(
+        PeriodicTask retention(
             [&retention_job] {
                 for (const auto& dropped : retention_job.runOnce()) {
                     logInfo("retention dropped partition",
                             {{"table", dropped.table}, {"partition", dropped.partition}});
                 }
             },
-            std::chrono::hours(1));
+            std::chrono::hours(1), logFailure("retention run failed"));
         retention.start();
         signals.start([&server](int sig) {
             logInfo("shutdown requested", {{"signal", sig}});

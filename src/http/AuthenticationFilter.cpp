@@ -8,7 +8,7 @@ void AuthenticationFilter::onRequest(const Route& route, const Request& req, Req
     }
     auth::Credentials credentials{req.get_header_value("Authorization"),
                                   req.get_header_value("X-API-Key"), ctx.client_ip};
-    auto outcome = authenticator_->authenticate(credentials);
+    auto outcome = authenticator_.authenticate(credentials);
     ctx.principal = std::move(outcome.principal);
     if (!ctx.principal) {
         ctx.auth_failure = outcome.failure;

@@ -11,13 +11,14 @@ namespace infrasage::http {
 
 class AuthenticationFilter final : public Filter {
   public:
-    explicit AuthenticationFilter(std::shared_ptr<auth::Authenticator> authenticator)
-        : authenticator_(std::move(authenticator)) {}
+    // The authenticator outlives the server (it belongs to the process's identity stack).
+    explicit AuthenticationFilter(auth::Authenticator& authenticator)
+        : authenticator_(authenticator) {}
     std::string_view name() const override { return "authentication"; }
     void onRequest(const Route& route, const Request& req, RequestContext& ctx) override;
 
   private:
-    std::shared_ptr<auth::Authenticator> authenticator_;
+    auth::Authenticator& authenticator_;
 };
 
 }  // namespace infrasage::http

@@ -1,20 +1,18 @@
-#include "storage/RetentionScheduler.h"
+#include "common/PeriodicTask.h"
 
 #include <exception>
 
-#include "observability/Log.h"
+namespace infrasage {
 
-namespace infrasage::storage {
+PeriodicTask::PeriodicTask(std::function<void()> run, std::chrono::milliseconds interval,
+                           ErrorHandler on_error)
+    : run_(std::move(run)), on_error_(std::move(on_error)), interval_(interval) {}
 
-RetentionScheduler::RetentionScheduler(std::function<void()> run,
-                                       std::chrono::milliseconds interval)
-    : run_(std::move(run)), interval_(interval) {}
-
-RetentionScheduler::~RetentionScheduler() {
+PeriodicTask::~PeriodicTask() {
     stop();
 }
 
-void RetentionScheduler::start() {
+void PeriodicTask::start() {
     std::lock_guard lock(mutex_);
     if (thread_.joinable()) {
         return;
@@ -23,7 +21,7 @@ void RetentionScheduler::start() {
     thread_ = std::thread([this] { loop(); });
 }
 
-void RetentionScheduler::stop() {
+void PeriodicTask::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -34,22 +32,24 @@ void RetentionScheduler::stop() {
     }
 }
 
-uint64_t RetentionScheduler::completedRuns() const {
+uint64_t PeriodicTask::completedRuns() const {
     std::lock_guard lock(mutex_);
     return completed_runs_;
 }
 
-bool RetentionScheduler::waitForRuns(uint64_t runs, std::chrono::milliseconds timeout) const {
+bool PeriodicTask::waitForRuns(uint64_t runs, std::chrono::milliseconds timeout) const {
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, timeout, [&] { return completed_runs_ >= runs; });
 }
 
-void RetentionScheduler::loop() {
+void PeriodicTask::loop() {
     while (true) {
         try {
             run_();
         } catch (const std::exception& error) {
-            observability::logError("retention run failed", {{"error", error.what()}});
+            if (on_error_) {
+                on_error_(error);
+            }
         }
         std::unique_lock lock(mutex_);
         ++completed_runs_;
@@ -60,4 +60,4 @@ void RetentionScheduler::loop() {
     }
 }
 
-}  // namespace infrasage::storage
+}  // namespace infrasage

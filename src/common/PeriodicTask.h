@@ -1,23 +1,28 @@
-// storage/RetentionScheduler: runs the retention job on its own thread, once at start and then
-// every interval, until stopped. A failed run is logged and retried at the next interval.
+// common/PeriodicTask: runs a job on its own thread, once at start and then every interval, until
+// stopped (retention, API-key usage flushes, the audit outbox). A failed run is logged and retried
+// at the next interval.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
 
-namespace infrasage::storage {
+namespace infrasage {
 
-class RetentionScheduler {
+class PeriodicTask {
   public:
     // `run` is typically [&job] { job.runOnce(); }.
-    RetentionScheduler(std::function<void()> run, std::chrono::milliseconds interval);
-    ~RetentionScheduler();
-    RetentionScheduler(const RetentionScheduler&) = delete;
-    RetentionScheduler& operator=(const RetentionScheduler&) = delete;
+    using ErrorHandler = std::function<void(const std::exception&)>;
+    // `on_error` hears about a failed run (the task keeps going); common cannot log by itself.
+    PeriodicTask(std::function<void()> run, std::chrono::milliseconds interval,
+                 ErrorHandler on_error = {});
+    ~PeriodicTask();
+    PeriodicTask(const PeriodicTask&) = delete;
+    PeriodicTask& operator=(const PeriodicTask&) = delete;
 
     void start();
     // Wakes the thread and joins it; a run in progress finishes first. Idempotent.
@@ -32,6 +37,7 @@ class RetentionScheduler {
     void loop();
 
     std::function<void()> run_;
+    ErrorHandler on_error_;
     std::chrono::milliseconds interval_;
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
@@ -40,4 +46,4 @@ class RetentionScheduler {
     std::thread thread_;
 };
 
-}  // namespace infrasage::storage
+}  // namespace infrasage

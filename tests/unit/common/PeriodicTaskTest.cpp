@@ -4,16 +4,16 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "storage/RetentionScheduler.h"
+#include "common/PeriodicTask.h"
 
-namespace infrasage::storage {
+namespace infrasage {
 namespace {
 
 using namespace std::chrono_literals;
 
-TEST(RetentionScheduler, RunsOnceAtStartThenWaitsForTheInterval) {
+TEST(PeriodicTask, RunsOnceAtStartThenWaitsForTheInterval) {
     std::atomic<int> runs{0};
-    RetentionScheduler scheduler([&] { ++runs; }, 1h);
+    PeriodicTask scheduler([&] { ++runs; }, 1h);
     EXPECT_EQ(scheduler.completedRuns(), 0u);
     scheduler.start();
     ASSERT_TRUE(scheduler.waitForRuns(1, 10s));
@@ -23,9 +23,9 @@ TEST(RetentionScheduler, RunsOnceAtStartThenWaitsForTheInterval) {
     EXPECT_EQ(scheduler.completedRuns(), 1u);
 }
 
-TEST(RetentionScheduler, KeepsRunningAfterAFailedRun) {
+TEST(PeriodicTask, KeepsRunningAfterAFailedRun) {
     std::atomic<int> runs{0};
-    RetentionScheduler scheduler(
+    PeriodicTask scheduler(
         [&] {
             ++runs;
             throw std::runtime_error("ClickHouse is down");
@@ -37,8 +37,8 @@ TEST(RetentionScheduler, KeepsRunningAfterAFailedRun) {
     EXPECT_GE(runs.load(), 3);
 }
 
-TEST(RetentionScheduler, StopIsIdempotentAndStartAfterStopRunsAgain) {
-    RetentionScheduler scheduler([] {}, 1h);
+TEST(PeriodicTask, StopIsIdempotentAndStartAfterStopRunsAgain) {
+    PeriodicTask scheduler([] {}, 1h);
     scheduler.stop();  // never started
     scheduler.start();
     ASSERT_TRUE(scheduler.waitForRuns(1, 10s));
@@ -48,10 +48,10 @@ TEST(RetentionScheduler, StopIsIdempotentAndStartAfterStopRunsAgain) {
     EXPECT_TRUE(scheduler.waitForRuns(2, 10s));
 }
 
-TEST(RetentionScheduler, WaitForRunsTimesOutWhenNotStarted) {
-    RetentionScheduler scheduler([] {}, 1h);
+TEST(PeriodicTask, WaitForRunsTimesOutWhenNotStarted) {
+    PeriodicTask scheduler([] {}, 1h);
     EXPECT_FALSE(scheduler.waitForRuns(1, 10ms));
 }
 
 }  // namespace
-}  // namespace infrasage::storage
+}  // namespace infrasage
