@@ -118,7 +118,6 @@ std::string runPython(const std::string& script, const std::string& input) {
 SecurityServer::SecurityServer(const std::string& name, std::map<std::string, std::string> env) {
     const std::string db = "sec_" + name;
     env_ = {{"INFRASAGE_ENV", "development"},
-            {"INFRASAGE_DEV_TENANT", "dev-" + name.substr(0, 40)},
             {"CLICKHOUSE_DATABASE", db},
             {"INFRASAGE_FLUSH_INTERVAL_MS", "200"},
             {"INFRASAGE_LOG_LEVEL", "info"},
@@ -126,9 +125,6 @@ SecurityServer::SecurityServer(const std::string& name, std::map<std::string, st
             {"INFRASAGE_API_KEY_PEPPER", "pep-" + randomToken(44)}};
     for (auto& [k, v] : env) {
         env_[k] = v;
-    }
-    for (auto& c : env_["INFRASAGE_DEV_TENANT"]) {
-        c = c == '_' ? '-' : c;
     }
     database_ = std::make_unique<ScratchDatabase>(db);
     process_ = std::make_unique<ServerProcess>(makeTempDir(db) / "server", env_);

@@ -38,7 +38,7 @@ Headers apiKeyHeader(const std::string& secret);
 
 class SecurityServer {
   public:
-    // `name` names the scratch database (sec_<name>) and the development tenant; `env` overrides
+    // `name` names the scratch database (sec_<name>); `env` overrides
     // the server environment (JWT_SECRET and INFRASAGE_API_KEY_PEPPER are fixed by default).
     explicit SecurityServer(const std::string& name, std::map<std::string, std::string> env = {});
     ~SecurityServer();
