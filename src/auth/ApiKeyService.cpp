@@ -143,9 +143,6 @@ controlstore::ApiKey ApiKeyService::revoke(const std::string& tenant_id,
 CreatedApiKey ApiKeyService::rotate(const std::string& tenant_id, const std::string& rotated_by,
                                     const std::string& key_id) {
     auto old = get(tenant_id, key_id);
-    if (old.revoked_at) {
-        throw ApiError(409, "api_key_revoked", "a revoked key cannot be rotated; create a new one");
-    }
     auto generated = generateApiKey();
     auto successor = newKey(tenant_id, rotated_by, generated);
     successor.name = old.name;
@@ -153,8 +150,12 @@ CreatedApiKey ApiKeyService::rotate(const std::string& tenant_id, const std::str
     successor.rate_limit_rps = old.rate_limit_rps;
     successor.expires_at = old.expires_at;
     successor.rotated_from = old.id;
-    if (!store_.rotateApiKey(tenant_id, key_id, successor, now())) {
-        throw ApiError(409, "api_key_revoked", "the key was revoked meanwhile");
+    // The seed's incident-response flow revokes a compromised key first and replaces it after:
+    // rotating an already revoked key creates the replacement with the same scope.
+    if (old.revoked_at) {
+        store_.createApiKey(successor);
+    } else if (!store_.rotateApiKey(tenant_id, key_id, successor, now())) {
+        store_.createApiKey(successor);  // revoked meanwhile: still hand out the replacement
     }
     on_revocation_();
     return CreatedApiKey{std::move(successor), std::move(generated.secret)};

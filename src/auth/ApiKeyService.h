@@ -1,7 +1,8 @@
 // auth/ApiKeyService: the API-key lifecycle of PRODUCT.md §2 — create (secret returned once),
 // list, get, revoke (effective at once on this node, within the identity cache TTL elsewhere) and
 // rotate (a successor with the same name, scope and limits; the old key is revoked in the same
-// transaction: the seed's incident-response flow in one call). Every call names its tenant.
+// transaction: the seed's incident-response flow in one call; a key already revoked gets its
+// replacement the same way). Every call names its tenant.
 #pragma once
 
 #include <functional>

@@ -7,8 +7,10 @@ namespace infrasage::auth {
 
 namespace {
 
-AuthOutcome refused(std::string failure, std::string actor_hint = {}) {
-    return AuthOutcome{std::nullopt, std::move(failure), std::move(actor_hint)};
+AuthOutcome refused(std::string failure, std::string actor_hint = {},
+                    std::string tenant_hint = {}) {
+    return AuthOutcome{std::nullopt, std::move(failure), std::move(actor_hint),
+                       std::move(tenant_hint)};
 }
 
 }  // namespace
@@ -60,17 +62,17 @@ AuthOutcome CredentialAuthenticator::authenticateApiKey(const std::string& secre
                        std::string(secret.substr(0, kApiKeyDisplayPrefixLength)));
     }
     if (key->revoked_at) {
-        return refused("api_key_revoked", key->id);
+        return refused("api_key_revoked", key->id, key->tenant_id);
     }
     if (key->expires_at && *key->expires_at <= now) {
-        return refused("api_key_expired", key->id);
+        return refused("api_key_expired", key->id, key->tenant_id);
     }
     if (!activeTenant(key->tenant_id)) {
-        return refused("tenant_inactive", key->id);
+        return refused("tenant_inactive", key->id, key->tenant_id);
     }
     auto scope = parseScope(key->scope);
     if (!scope) {
-        return refused("invalid_scope", key->id);
+        return refused("invalid_scope", key->id, key->tenant_id);
     }
     {
         std::lock_guard lock(usage_mutex_);
@@ -83,7 +85,8 @@ AuthOutcome CredentialAuthenticator::authenticateApiKey(const std::string& secre
     p.role = std::string(roleName(roleForScope(*scope)));
     p.scope = *scope;
     p.key_rate_limit_rps = key->rate_limit_rps;
-    return AuthOutcome{std::move(p), "", key->id};
+    auto tenant = p.tenant_id;
+    return AuthOutcome{std::move(p), "", key->id, std::move(tenant)};
 }
 
 AuthOutcome CredentialAuthenticator::authenticateJwt(const std::string& token, int64_t now) {
@@ -94,20 +97,21 @@ AuthOutcome CredentialAuthenticator::authenticateJwt(const std::string& token, i
         return refused(e.code());
     }
     if (!parseRole(claims.role)) {
-        return refused("unknown_role", claims.sub);
+        return refused("unknown_role", claims.sub, claims.tenant_id);
     }
     if (!activeTenant(claims.tenant_id)) {
-        return refused("tenant_inactive", claims.sub);
+        return refused("tenant_inactive", claims.sub, claims.tenant_id);
     }
     auto user = users_.get(claims.sub, [&] { return store_.userByEmail(claims.sub); });
     if (!user || !user->active) {
-        return refused("user_inactive", claims.sub);
+        return refused("user_inactive", claims.sub, claims.tenant_id);
     }
     if (user->tenant_id != claims.tenant_id || user->role != claims.role) {
-        return refused("stale_token", claims.sub);  // role or tenant changed since issuance
+        return refused("stale_token", claims.sub,
+                       claims.tenant_id);  // role or tenant changed since issuance
     }
     if (claims.iat <= user->tokens_valid_after) {
-        return refused("token_revoked", claims.sub);
+        return refused("token_revoked", claims.sub, claims.tenant_id);
     }
     Principal p;
     p.tenant_id = claims.tenant_id;
@@ -115,7 +119,7 @@ AuthOutcome CredentialAuthenticator::authenticateJwt(const std::string& token, i
     p.actor_type = ActorType::User;
     p.role = claims.role;
     p.user_id = user->id;
-    return AuthOutcome{std::move(p), "", claims.sub};
+    return AuthOutcome{std::move(p), "", claims.sub, claims.tenant_id};
 }
 
 void CredentialAuthenticator::invalidate() {

@@ -152,7 +152,6 @@ Config Config::load(const EnvLookup& env) {
     c.clickhouse_tls_enabled = r.flag("CLICKHOUSE_TLS_ENABLED");
     c.clickhouse_tls_ca_cert = r.str("CLICKHOUSE_TLS_CA_CERT");
     c.control_store_url = r.str("INFRASAGE_CONTROL_STORE_URL");
-    c.dev_tenant = r.str("INFRASAGE_DEV_TENANT");
     c.max_body_bytes = r.number<uint64_t>("INFRASAGE_MAX_BODY_BYTES", 1024);
     c.http_workers = r.number<unsigned>("INFRASAGE_HTTP_WORKERS", 2);
     c.http_read_timeout_seconds = r.number<unsigned>("INFRASAGE_HTTP_READ_TIMEOUT_SECONDS", 1);

@@ -51,7 +51,6 @@ struct Config {
     std::string clickhouse_tls_ca_cert;
 
     std::string control_store_url;
-    std::string dev_tenant;
 
     uint64_t max_body_bytes = 0;
     unsigned http_workers = 0;

@@ -40,8 +40,6 @@ constexpr std::array kSettings{
     SettingSpec{
         "INFRASAGE_CONTROL_STORE_URL", "",
         "Control store (sqlite:///path or postgresql://...); default: SQLite in the data dir."},
-    SettingSpec{"INFRASAGE_DEV_TENANT", "dev",
-                "Tenant used for unauthenticated requests, only when INFRASAGE_ENV=development."},
     SettingSpec{"INFRASAGE_MAX_BODY_BYTES", "16777216", "Largest accepted request body."},
     SettingSpec{"INFRASAGE_HTTP_WORKERS", "64",
                 "HTTP worker threads (each serves one connection at a time)."},

@@ -13,6 +13,7 @@ void AuthenticationFilter::onRequest(const Route& route, const Request& req, Req
     if (!ctx.principal) {
         ctx.auth_failure = outcome.failure;
         ctx.audit_actor = outcome.actor_hint;
+        ctx.audit_tenant = outcome.tenant_hint;
         // One answer for every failure: which check failed is for the audit log, not the caller.
         throw ApiError(401, "unauthorized", "missing or invalid credentials");
     }

@@ -95,8 +95,9 @@ class ServerTestBase : public ::testing::Test {
     std::unique_ptr<ServerProcess> makeServer(std::map<std::string, std::string> extra,
                                               const std::string& data_subdir = "server") {
         std::map<std::string, std::string> env{
-            {"INFRASAGE_ENV", "development"}, {"INFRASAGE_DEV_TENANT", tenant_},
-            {"CLICKHOUSE_DATABASE", slug_},   {"INFRASAGE_FLUSH_INTERVAL_MS", "200"},
+            {"INFRASAGE_ENV", "development"},
+            {"CLICKHOUSE_DATABASE", slug_},
+            {"INFRASAGE_FLUSH_INTERVAL_MS", "200"},
             {"INFRASAGE_LOG_LEVEL", "info"},
         };
         for (auto& [k, v] : extra) env[k] = v;
