@@ -152,10 +152,9 @@ CreatedApiKey ApiKeyService::rotate(const std::string& tenant_id, const std::str
     successor.rotated_from = old.id;
     // The seed's incident-response flow revokes a compromised key first and replaces it after:
     // rotating an already revoked key creates the replacement with the same scope.
-    if (old.revoked_at) {
+    // (Also when it was revoked meanwhile, between get() and the rotation.)
+    if (old.revoked_at || !store_.rotateApiKey(tenant_id, key_id, successor, now())) {
         store_.createApiKey(successor);
-    } else if (!store_.rotateApiKey(tenant_id, key_id, successor, now())) {
-        store_.createApiKey(successor);  // revoked meanwhile: still hand out the replacement
     }
     on_revocation_();
     return CreatedApiKey{std::move(successor), std::move(generated.secret)};
