@@ -48,7 +48,9 @@ void AuditRecorder::onComplete(const http::Route& route, const http::Request& re
     audit::AuditEntry entry;
     entry.tenant_id = p ? p->tenant_id : ctx.audit_tenant;
     entry.actor = p ? p->actor : (ctx.audit_actor.empty() ? "anonymous" : ctx.audit_actor);
-    entry.actor_type = p ? auth::actorTypeName(p->actor_type) : "anonymous";
+    entry.actor_type = p                              ? auth::actorTypeName(p->actor_type)
+                       : ctx.audit_actor_type.empty() ? "anonymous"
+                                                      : ctx.audit_actor_type;
     entry.action = route.policy.action;
     entry.resource = truncated(ctx.audit_resource.empty() ? req.path : ctx.audit_resource, 512);
     entry.outcome = outcome;

@@ -48,8 +48,9 @@ void handleLogin(Services& s, const http::Request&, http::Response& res,
     JsonBody body(ctx.body, {"email", "password"});
     auto email = body.requiredString("email");
     ctx.audit_actor = email.substr(0, 254);
+    ctx.audit_actor_type = "user";
+    ctx.audit_tenant = s.auth.tenantOfAccount(email).value_or("");
     auto pair = s.auth.login(email, body.requiredString("password"), ctx.client_ip);
-    ctx.audit_tenant = pair.tenant_id;
     http::writeJson(res, 200, tokenJson(pair));
 }
 
@@ -58,6 +59,8 @@ void handleRefresh(Services& s, const http::Request&, http::Response& res,
     JsonBody body(ctx.body, {"refresh_token"});
     auto pair = s.auth.refresh(body.requiredString("refresh_token"));
     ctx.audit_tenant = pair.tenant_id;
+    ctx.audit_actor = pair.email;
+    ctx.audit_actor_type = "user";
     http::writeJson(res, 200, tokenJson(pair));
 }
 

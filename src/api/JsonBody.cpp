@@ -1,6 +1,7 @@
 #include "api/JsonBody.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/ApiError.h"
 
@@ -60,7 +61,10 @@ std::optional<int64_t> JsonBody::optionalInteger(const char* field) const {
     if (it == json_.end() || it->is_null()) {
         return std::nullopt;
     }
-    if (!it->is_number_integer()) {
+    // nlohmann counts unsigned numbers as integers: one above INT64_MAX must not wrap around.
+    if (!it->is_number_integer() ||
+        (it->is_number_unsigned() &&
+         it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
         throw wrongType(field, "an integer");
     }
     return it->get<int64_t>();

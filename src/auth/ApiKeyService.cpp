@@ -140,9 +140,27 @@ controlstore::ApiKey ApiKeyService::revoke(const std::string& tenant_id,
     return get(tenant_id, key_id);
 }
 
+// A revoked key is replaced at most once, and only within the tenant's key quota: otherwise
+// rotating it again and again would mint keys past the quota.
+void ApiKeyService::checkReplacementAllowed(const std::string& tenant_id,
+                                            const controlstore::ApiKey& old) {
+    for (const auto& key : store_.apiKeys(tenant_id)) {
+        if (key.rotated_from == old.id) {
+            throw ApiError(409, "already_rotated", "this key was already replaced by " + key.id);
+        }
+    }
+    auto tenant = store_.tenant(tenant_id);
+    if (!tenant || store_.countActiveApiKeys(tenant_id, now()) >= tenant->max_api_keys) {
+        throw ApiError(409, "quota_exceeded", "the tenant has reached its API key quota");
+    }
+}
+
 CreatedApiKey ApiKeyService::rotate(const std::string& tenant_id, const std::string& rotated_by,
                                     const std::string& key_id) {
     auto old = get(tenant_id, key_id);
+    if (old.revoked_at) {
+        checkReplacementAllowed(tenant_id, old);
+    }
     auto generated = generateApiKey();
     auto successor = newKey(tenant_id, rotated_by, generated);
     successor.name = old.name;

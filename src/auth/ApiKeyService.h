@@ -45,6 +45,7 @@ class ApiKeyService {
 
   private:
     int64_t now() const { return clock_.nowNanos() / 1'000'000'000; }
+    void checkReplacementAllowed(const std::string& tenant_id, const controlstore::ApiKey& old);
     controlstore::ApiKey newKey(const std::string& tenant_id, const std::string& created_by,
                                 const GeneratedApiKey& generated) const;
 

@@ -71,8 +71,17 @@ TokenPair AuthService::issuePair(const controlstore::User& user, const std::stri
     } else {
         store_.createRefreshToken(token);
     }
-    return TokenPair{issueAccessToken(user, now), settings_.access_ttl_seconds, generated.token,
-                     settings_.refresh_ttl_seconds, user.tenant_id};
+    return TokenPair{issueAccessToken(user, now),
+                     settings_.access_ttl_seconds,
+                     generated.token,
+                     settings_.refresh_ttl_seconds,
+                     user.tenant_id,
+                     user.email};
+}
+
+std::optional<std::string> AuthService::tenantOfAccount(const std::string& email) {
+    auto user = store_.userByEmail(normalizeEmail(email));
+    return user ? std::optional<std::string>(user->tenant_id) : std::nullopt;
 }
 
 TokenPair AuthService::login(const std::string& email_in, const std::string& password,

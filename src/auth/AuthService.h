@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "auth/JwtCodec.h"
@@ -29,7 +30,8 @@ struct TokenPair {
     int64_t expires_in = 0;
     std::string refresh_token;
     int64_t refresh_expires_in = 0;
-    std::string tenant_id;  // for the audit entry of the login
+    std::string tenant_id;  // for the audit entry
+    std::string email;      // for the audit entry
 };
 
 class AuthService {
@@ -46,6 +48,10 @@ class AuthService {
     TokenPair refresh(const std::string& refresh_token);
     // Revokes the refresh-token family of `refresh_token` if it belongs to the caller.
     void logout(const Principal& caller, const std::string& refresh_token);
+
+    // The tenant of the account behind `email`, if any — for the audit entry of a failed login
+    // only, so that a tenant's admins see brute force against their users. Never answered.
+    std::optional<std::string> tenantOfAccount(const std::string& email);
 
     // An access token for `user` (used by login and refresh).
     std::string issueAccessToken(const controlstore::User& user, int64_t now) const;

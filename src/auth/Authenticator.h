@@ -18,10 +18,12 @@ struct Credentials {
 
 struct AuthOutcome {
     std::optional<Principal> principal;
-    std::string failure;      // why not, for the audit log: token_expired, api_key_revoked, ...
-    std::string actor_hint;   // who it claimed to be (key id, token subject), for the audit log
-    std::string tenant_hint;  // the tenant of a known but refused key or signed token, so that
-                              // the tenant's admins see attempts with revoked or expired keys
+    std::string failure;     // why not, for the audit log: token_expired, api_key_revoked, ...
+    std::string actor_hint;  // who it claimed to be (key id, token subject), for the audit log
+    std::string tenant_hint;
+    std::string actor_type_hint;  // api_key or user when actor_hint is known  // the tenant of a
+                                  // known but refused key or signed token, so that the tenant's
+                                  // admins see attempts with revoked or expired keys
 };
 
 class Authenticator {

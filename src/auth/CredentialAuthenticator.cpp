@@ -9,8 +9,12 @@ namespace {
 
 AuthOutcome refused(std::string failure, std::string actor_hint = {},
                     std::string tenant_hint = {}) {
+    std::string type;
+    if (!actor_hint.empty()) {
+        type = actor_hint.rfind("isage_", 0) == 0 ? "api_key" : "user";
+    }
     return AuthOutcome{std::nullopt, std::move(failure), std::move(actor_hint),
-                       std::move(tenant_hint)};
+                       std::move(tenant_hint), std::move(type)};
 }
 
 }  // namespace
@@ -86,7 +90,7 @@ AuthOutcome CredentialAuthenticator::authenticateApiKey(const std::string& secre
     p.scope = *scope;
     p.key_rate_limit_rps = key->rate_limit_rps;
     auto tenant = p.tenant_id;
-    return AuthOutcome{std::move(p), "", key->id, std::move(tenant)};
+    return AuthOutcome{std::move(p), "", key->id, std::move(tenant), "api_key"};
 }
 
 AuthOutcome CredentialAuthenticator::authenticateJwt(const std::string& token, int64_t now) {
@@ -119,7 +123,7 @@ AuthOutcome CredentialAuthenticator::authenticateJwt(const std::string& token, i
     p.actor_type = ActorType::User;
     p.role = claims.role;
     p.user_id = user->id;
-    return AuthOutcome{std::move(p), "", claims.sub, claims.tenant_id};
+    return AuthOutcome{std::move(p), "", claims.sub, claims.tenant_id, "user"};
 }
 
 void CredentialAuthenticator::invalidate() {

@@ -14,6 +14,7 @@ void AuthenticationFilter::onRequest(const Route& route, const Request& req, Req
         ctx.auth_failure = outcome.failure;
         ctx.audit_actor = outcome.actor_hint;
         ctx.audit_tenant = outcome.tenant_hint;
+        ctx.audit_actor_type = outcome.actor_type_hint;
         // One answer for every failure: which check failed is for the audit log, not the caller.
         throw ApiError(401, "unauthorized", "missing or invalid credentials");
     }

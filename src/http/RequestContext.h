@@ -24,7 +24,9 @@ struct RequestContext {
     // of a login attempt) and what was acted on (a key id, a user id). Never secrets.
     std::string audit_actor;
     std::string audit_resource;
-    std::string audit_tenant;  // tenant of an unauthenticated request when known (login)
+    std::string audit_tenant;
+    std::string audit_actor_type;  // with audit_actor: user or api_key  // tenant of an
+                                   // unauthenticated request when known (login)
     std::string auth_failure;  // why authentication failed (token_expired, api_key_revoked, ...)
     uint64_t ingested_records = 0;  // records an ingestion request made durable
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();

@@ -120,3 +120,17 @@ TEST(JsonBodyTest, IntegersInt64RangeIsExact) {
 
 }  // namespace
 }  // namespace infrasage::api
+
+namespace infrasage::api {
+namespace {
+
+TEST(JsonBodyTest, IntegersBeyondInt64AreRefusedNotWrapped) {
+    const JsonBody body(R"({"over":9223372036854775808,"max_u64":18446744073709551615,"ok":7})",
+                        {"over", "max_u64", "ok"});
+    EXPECT_EQ(errorOf([&] { body.optionalInteger("over"); }), Err(400, "invalid_field_type"));
+    EXPECT_EQ(errorOf([&] { body.optionalInteger("max_u64"); }), Err(400, "invalid_field_type"));
+    EXPECT_EQ(body.optionalInteger("ok"), 7);
+}
+
+}  // namespace
+}  // namespace infrasage::api

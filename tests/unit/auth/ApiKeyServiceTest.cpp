@@ -260,3 +260,33 @@ TEST(ApiKeyStatusTest, RevokedBeforeExpiredBeforeActive) {
 
 }  // namespace
 }  // namespace infrasage::auth
+
+namespace infrasage::auth {
+namespace {
+
+TEST_F(ApiKeyServiceTest, RotatingARevokedKeyReplacesItOnceAndNeverPastTheQuota) {
+    setMaxApiKeys("acme", 1);
+    const auto compromised = keys_.create("acme", "alice", request("only", "full"));
+    keys_.revoke("acme", compromised.key.id);
+    // Revoke first, replace after (the seed's incident-response order).
+    const auto replacement = keys_.rotate("acme", "alice", compromised.key.id);
+    EXPECT_EQ(replacement.key.rotated_from, compromised.key.id);
+    EXPECT_EQ(replacement.key.scope, "full");
+    EXPECT_EQ(errorOf([&] { keys_.rotate("acme", "alice", compromised.key.id); }),
+              Err(409, "already_rotated"));
+    EXPECT_EQ(store_->countActiveApiKeys("acme", kNow), 1);
+}
+
+TEST_F(ApiKeyServiceTest, ReplacingARevokedKeyRespectsTheQuota) {
+    setMaxApiKeys("acme", 2);
+    const auto first = keys_.create("acme", "alice", request("first", "full"));
+    keys_.revoke("acme", first.key.id);
+    keys_.create("acme", "alice", request("second", "full"));
+    keys_.create("acme", "alice", request("third", "full"));  // the quota is used up again
+    EXPECT_EQ(errorOf([&] { keys_.rotate("acme", "alice", first.key.id); }),
+              Err(409, "quota_exceeded"));
+    EXPECT_EQ(store_->countActiveApiKeys("acme", kNow), 2);
+}
+
+}  // namespace
+}  // namespace infrasage::auth
