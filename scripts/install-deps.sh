@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   libsimdjson-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev prometheus-cpp-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
-  libsodium-dev libsqlite3-dev libjwt-dev python3-jwt sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  libsodium-dev libsqlite3-dev libjwt-dev python3-jwt python3-yaml sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   clickhouse-server clickhouse-client
   curl openssl ca-certificates procps python3
 )
