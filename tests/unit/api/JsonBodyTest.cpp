@@ -6,21 +6,13 @@
 
 #include "api/JsonBody.h"
 #include "common/ApiError.h"
+#include "support/ApiErrorCapture.h"
 
 namespace infrasage::api {
 namespace {
 
-using Err = std::pair<int, std::string>;
-
-// {status, code} of the ApiError `f` throws, or {0, "no error"}.
-Err errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return {e.httpStatus(), e.code()};
-    }
-    return {0, "no error"};
-}
+using testing::Err;
+using testing::errorOf;
 
 Err parseError(std::string_view text) {
     return errorOf([&] { JsonBody body(text, {"name", "scope", "rate_limit_rps", "active"}); });

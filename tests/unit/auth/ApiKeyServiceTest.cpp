@@ -8,6 +8,7 @@
 #include "auth/ApiKeyService.h"
 #include "common/ApiError.h"
 #include "controlstore/ControlStore.h"
+#include "support/ApiErrorCapture.h"
 #include "support/TestEnv.h"
 
 namespace infrasage::auth {
@@ -18,17 +19,8 @@ constexpr int64_t kSecondNs = 1'000'000'000;
 constexpr int64_t kDay = 86400;
 constexpr int64_t kFiveYears = 5 * 365 * kDay;
 
-using Err = std::pair<int, std::string>;
-
-// {status, code} of the ApiError `f` throws, or {0, "no error"}.
-Err errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return {e.httpStatus(), e.code()};
-    }
-    return {0, "no error"};
-}
+using testing::Err;
+using testing::errorOf;
 
 ApiKeyRequest request(std::string name, std::string scope, int64_t rps = 0,
                       std::optional<int64_t> expires_in = std::nullopt) {

@@ -9,6 +9,7 @@
 #include "auth/RefreshTokenSecret.h"
 #include "common/ApiError.h"
 #include "controlstore/ControlStore.h"
+#include "support/ApiErrorCapture.h"
 #include "support/TestEnv.h"
 
 namespace infrasage::auth {
@@ -21,17 +22,8 @@ constexpr int64_t kRefreshTtl = 86400;
 const std::string kPassword = "correct horse battery staple";
 const std::string kIp = "10.0.0.1";
 
-using Err = std::pair<int, std::string>;
-
-// {status, code} of the ApiError `f` throws, or {0, "no error"}.
-Err errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return {e.httpStatus(), e.code()};
-    }
-    return {0, "no error"};
-}
+using testing::Err;
+using testing::errorOf;
 
 JwtSettings jwtSettings() {
     JwtSettings s;

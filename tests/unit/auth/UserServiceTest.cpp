@@ -11,6 +11,7 @@
 #include "auth/UserService.h"
 #include "common/ApiError.h"
 #include "controlstore/ControlStore.h"
+#include "support/ApiErrorCapture.h"
 #include "support/TestEnv.h"
 
 namespace infrasage::auth {
@@ -21,17 +22,8 @@ constexpr int64_t kSecondNs = 1'000'000'000;
 const std::string kPassword = "correct horse battery staple";
 const std::string kNewPassword = "a different long passphrase";
 
-using Err = std::pair<int, std::string>;
-
-// {status, code} of the ApiError `f` throws, or {0, "no error"}.
-Err errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return {e.httpStatus(), e.code()};
-    }
-    return {0, "no error"};
-}
+using testing::Err;
+using testing::errorOf;
 
 JwtSettings jwtSettings() {
     JwtSettings s;

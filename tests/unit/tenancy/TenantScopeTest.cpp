@@ -5,22 +5,14 @@
 #include <utility>
 
 #include "common/ApiError.h"
+#include "support/ApiErrorCapture.h"
 #include "tenancy/TenantScope.h"
 
 namespace infrasage::tenancy {
 namespace {
 
-using Err = std::pair<int, std::string>;
-
-// {status, code} of the ApiError `f` throws, or {0, "no error"}.
-Err errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return {e.httpStatus(), e.code()};
-    }
-    return {0, "no error"};
-}
+using testing::Err;
+using testing::errorOf;
 
 auth::Principal principal(std::string tenant_id, std::string role,
                           auth::ActorType type = auth::ActorType::User) {

@@ -8,6 +8,7 @@
 
 #include "common/ApiError.h"
 #include "controlstore/ControlStore.h"
+#include "support/ApiErrorCapture.h"
 #include "support/TestEnv.h"
 #include "tenancy/TenantService.h"
 
@@ -17,17 +18,8 @@ namespace {
 constexpr int64_t kNow = 1714564800;  // 2024-05-01T12:00:00Z
 constexpr int64_t kSecondNs = 1'000'000'000;
 
-using Err = std::pair<int, std::string>;
-
-// {status, code} of the ApiError `f` throws, or {0, "no error"}.
-Err errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return {e.httpStatus(), e.code()};
-    }
-    return {0, "no error"};
-}
+using testing::Err;
+using testing::errorOf;
 
 class TenantServiceTest : public ::testing::Test {
   protected:
