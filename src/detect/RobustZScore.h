@@ -9,8 +9,9 @@
 //   absolute deviation, and on a truly flat history any change is flagged.
 // Cost per point: O(window) — the window is copied into a per-thread scratch array and two
 //   nth_element passes find the median and the MAD; hence window <= kMaxWindow (256). About
-//   0.3 us at the default 64 points. State: the ring buffer (8 bytes per slot) and a few
-//   scalars, about 0.6 KiB at 64 slots; the scratch array is per thread, not per series.
+//   0.9 us of CPU at the default 64 points, 2.6 us at 256 (bench/micro_detect.cpp), against
+//   40 ns for RollingZScore. State: the ring buffer (8 bytes per slot) and a few scalars,
+//   592 bytes at 64 slots; the scratch array is per thread, not per series.
 #pragma once
 
 #include <cstddef>
