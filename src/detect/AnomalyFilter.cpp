@@ -8,16 +8,25 @@ namespace infrasage::detect {
 AnomalyFilter::AnomalyFilter() : AnomalyFilter(Options{}) {}
 
 AnomalyFilter::AnomalyFilter(const Options& options) : options_(options) {
-    if (options.min_abs_deviation < 0.0 || options.cooldown_seconds < 0)
+    if (options.min_abs_deviation < 0.0 || options.cooldown_seconds < 0) {
         throw std::invalid_argument("AnomalyFilter limits must not be negative");
+    }
 }
 
 bool AnomalyFilter::report(const Point& point, const DetectorOutput& output) {
-    if (!output.is_anomaly) return false;
+    if (!output.is_anomaly) {
+        return false;
+    }
     const double deviation = point.value - output.expected;
-    if (!directionMatches(deviation)) return false;
-    if (std::fabs(deviation) < options_.min_abs_deviation) return false;
-    if (!cooledDown(point.timestamp)) return false;
+    if (!directionMatches(deviation)) {
+        return false;
+    }
+    if (std::fabs(deviation) < options_.min_abs_deviation) {
+        return false;
+    }
+    if (!cooledDown(point.timestamp)) {
+        return false;
+    }
     last_reported_ = point.timestamp;
     return true;
 }

@@ -17,11 +17,15 @@ bool inUnit(double x) {
 
 const HoltSmoother::Options& checked(const HoltSmoother::Options& options) {
     if (!inUnit(options.alpha) || !inUnit(options.error_alpha) || options.beta < 0.0 ||
-        options.beta > 1.0)
+        options.beta > 1.0) {
         throw std::invalid_argument("HoltSmoother smoothing factors must be in (0, 1]");
-    if (!(options.threshold > 0.0))
+    }
+    if (!(options.threshold > 0.0)) {
         throw std::invalid_argument("HoltSmoother threshold must be positive");
-    if (options.warmup < 2) throw std::invalid_argument("HoltSmoother warmup must be >= 2");
+    }
+    if (options.warmup < 2) {
+        throw std::invalid_argument("HoltSmoother warmup must be >= 2");
+    }
     return options;
 }
 }  // namespace
@@ -31,7 +35,9 @@ HoltSmoother::HoltSmoother() : HoltSmoother(Options{}) {}
 HoltSmoother::HoltSmoother(const Options& options) : options_(checked(options)) {}
 
 DetectorOutput HoltSmoother::update(const Point& point) {
-    if (!std::isfinite(point.value)) return {};
+    if (!std::isfinite(point.value)) {
+        return {};
+    }
     if (seen_ == 0) {
         level_ = point.value;
         ++seen_;

@@ -5,15 +5,18 @@
 namespace infrasage::detect {
 
 RingBuffer::RingBuffer(size_t capacity) : values_(capacity, 0.0) {
-    if (capacity == 0) throw std::invalid_argument("RingBuffer capacity must be positive");
+    if (capacity == 0) {
+        throw std::invalid_argument("RingBuffer capacity must be positive");
+    }
 }
 
 std::optional<double> RingBuffer::push(double value) {
     std::optional<double> evicted;
-    if (full())
+    if (full()) {
         evicted = values_[next_];
-    else
+    } else {
         ++size_;
+    }
     values_[next_] = value;
     next_ = (next_ + 1) % values_.size();
     return evicted;

@@ -16,11 +16,15 @@ constexpr double kMadToSigma = 1.4826;
 constexpr double kMeanAbsToSigma = 1.2533;
 
 const RobustZScore::Options& checked(const RobustZScore::Options& options) {
-    if (options.window < 2 || options.window > RobustZScore::kMaxWindow)
+    if (options.window < 2 || options.window > RobustZScore::kMaxWindow) {
         throw std::invalid_argument("RobustZScore window must be in [2, 256]");
-    if (options.warmup < 3) throw std::invalid_argument("RobustZScore warmup must be >= 3");
-    if (!(options.threshold > 0.0))
+    }
+    if (options.warmup < 3) {
+        throw std::invalid_argument("RobustZScore warmup must be >= 3");
+    }
+    if (!(options.threshold > 0.0)) {
         throw std::invalid_argument("RobustZScore threshold must be positive");
+    }
     return options;
 }
 
@@ -61,7 +65,9 @@ RobustZScore::RobustZScore(const Options& options)
     : options_(checked(options)), window_(options.window) {}
 
 DetectorOutput RobustZScore::update(const Point& point) {
-    if (!std::isfinite(point.value)) return {};
+    if (!std::isfinite(point.value)) {
+        return {};
+    }
     DetectorOutput out;
     if (window_.size() >= 1) {
         const Baseline b = robustBaseline(window_.values());

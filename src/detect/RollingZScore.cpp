@@ -10,10 +10,15 @@ namespace infrasage::detect {
 
 namespace {
 const RollingZScore::Options& checked(const RollingZScore::Options& options) {
-    if (options.window < 2) throw std::invalid_argument("RollingZScore window must be >= 2");
-    if (options.warmup < 2) throw std::invalid_argument("RollingZScore warmup must be >= 2");
-    if (!(options.threshold > 0.0))
+    if (options.window < 2) {
+        throw std::invalid_argument("RollingZScore window must be >= 2");
+    }
+    if (options.warmup < 2) {
+        throw std::invalid_argument("RollingZScore warmup must be >= 2");
+    }
+    if (!(options.threshold > 0.0)) {
         throw std::invalid_argument("RollingZScore threshold must be positive");
+    }
     return options;
 }
 }  // namespace
@@ -24,7 +29,9 @@ RollingZScore::RollingZScore(const Options& options)
     : options_(checked(options)), window_(options.window) {}
 
 DetectorOutput RollingZScore::update(const Point& point) {
-    if (!std::isfinite(point.value)) return {};
+    if (!std::isfinite(point.value)) {
+        return {};
+    }
     DetectorOutput out;
     const size_t n = window_.size();
     if (n >= 2) {
@@ -47,7 +54,9 @@ void RollingZScore::admit(double value) {
         const double old_mean = mean_;
         mean_ += (value - *evicted) / n;
         m2_ += (value - *evicted) * (value - mean_ + *evicted - old_mean);
-        if (++since_recompute_ >= window_.capacity()) recompute();
+        if (++since_recompute_ >= window_.capacity()) {
+            recompute();
+        }
     } else {
         const double delta = value - mean_;
         mean_ += delta / n;
@@ -59,10 +68,14 @@ void RollingZScore::recompute() {
     since_recompute_ = 0;
     const auto values = window_.values();
     double sum = 0.0;
-    for (const double v : values) sum += v;
+    for (const double v : values) {
+        sum += v;
+    }
     mean_ = sum / static_cast<double>(values.size());
     double m2 = 0.0;
-    for (const double v : values) m2 += (v - mean_) * (v - mean_);
+    for (const double v : values) {
+        m2 += (v - mean_) * (v - mean_);
+    }
     m2_ = m2;
 }
 

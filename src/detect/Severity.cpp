@@ -3,10 +3,18 @@
 namespace infrasage::detect {
 
 std::optional<Severity> severityFromScore(double anomaly_score) {
-    if (anomaly_score >= SeverityThresholds::kCritical) return Severity::Critical;
-    if (anomaly_score >= SeverityThresholds::kHigh) return Severity::High;
-    if (anomaly_score >= SeverityThresholds::kMedium) return Severity::Medium;
-    if (anomaly_score >= SeverityThresholds::kLow) return Severity::Low;
+    if (anomaly_score >= SeverityThresholds::kCritical) {
+        return Severity::Critical;
+    }
+    if (anomaly_score >= SeverityThresholds::kHigh) {
+        return Severity::High;
+    }
+    if (anomaly_score >= SeverityThresholds::kMedium) {
+        return Severity::Medium;
+    }
+    if (anomaly_score >= SeverityThresholds::kLow) {
+        return Severity::Low;
+    }
     return std::nullopt;  // Also NaN.
 }
 

@@ -13,7 +13,9 @@ constexpr double kAbsoluteSpreadFloor = 1e-12;
 
 double ZScoreBand::scoreFromZ(double z, double threshold) {
     const double magnitude = std::fabs(z);
-    if (!std::isfinite(magnitude)) return 1.0;
+    if (!std::isfinite(magnitude)) {
+        return 1.0;
+    }
     return magnitude / (magnitude + threshold);
 }
 

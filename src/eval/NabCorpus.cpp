@@ -71,8 +71,8 @@ int64_t parseNabTimestamp(std::string_view text) {
         }
     }
     const int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
-    const int64_t seconds = days * 86400 + parseDigits(text, 11, 2) * 3600 +
-                            parseDigits(text, 14, 2) * 60 + parseDigits(text, 17, 2);
+    const int64_t seconds = days * 86400 + int64_t{parseDigits(text, 11, 2)} * 3600 +
+                            int64_t{parseDigits(text, 14, 2)} * 60 + parseDigits(text, 17, 2);
     return seconds * 1000000 + micros;
 }
 
