@@ -30,9 +30,9 @@ const std::vector<Point>& series() {
     return points;
 }
 
+// Feeds the shared series through `detector`, one point per iteration.
 template <typename D>
-void BM_Detector(benchmark::State& state) {
-    D detector;
+void runDetector(benchmark::State& state, D& detector) {
     const auto& points = series();
     size_t i = 0;
     for (auto _ : state) {
@@ -43,16 +43,15 @@ void BM_Detector(benchmark::State& state) {
     state.counters["state_bytes"] = static_cast<double>(detector.memoryBytes());
 }
 
+template <typename D>
+void BM_Detector(benchmark::State& state) {
+    D detector;
+    runDetector(state, detector);
+}
+
 void BM_RobustZScoreWindow(benchmark::State& state) {
     RobustZScore detector({static_cast<size_t>(state.range(0)), 3.5, 30});
-    const auto& points = series();
-    size_t i = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(detector.update(points[i]));
-        i = (i + 1) & (points.size() - 1);
-    }
-    state.SetItemsProcessed(state.iterations());
-    state.counters["state_bytes"] = static_cast<double>(detector.memoryBytes());
+    runDetector(state, detector);
 }
 
 void BM_RollingZScoreWithFilter(benchmark::State& state) {

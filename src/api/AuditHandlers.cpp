@@ -34,15 +34,20 @@ std::optional<int64_t> timeParam(const http::Request& req, const char* name) {
     return ms;
 }
 
-// Own tenant by default; super_admin may name one tenant or ask for all of them.
-tenancy::TenantScope auditScope(const http::Request& req, const http::RequestContext& ctx) {
-    if (queryParam(req, "all_tenants").value_or("") == "true") {
-        return tenancy::TenantScope::allTenantsFor(ctx.caller());
-    }
+// Own tenant by default; super_admin may name one tenant.
+tenancy::TenantScope oneTenantScope(const http::Request& req, const http::RequestContext& ctx) {
     if (auto tenant = queryParam(req, "tenant_id")) {
         return tenancy::TenantScope::tenantFor(ctx.caller(), *tenant);
     }
     return tenancy::TenantScope::of(ctx.caller());
+}
+
+// As oneTenantScope; listing also lets super_admin ask for every tenant.
+tenancy::TenantScope auditScope(const http::Request& req, const http::RequestContext& ctx) {
+    if (queryParam(req, "all_tenants").value_or("") == "true") {
+        return tenancy::TenantScope::allTenantsFor(ctx.caller());
+    }
+    return oneTenantScope(req, ctx);
 }
 
 }  // namespace
@@ -75,9 +80,7 @@ void handleAuditList(Services& s, const http::Request& req, http::Response& res,
 
 void handleAuditVerify(Services& s, const http::Request& req, http::Response& res,
                        http::RequestContext& ctx) {
-    auto scope = queryParam(req, "tenant_id")
-                     ? tenancy::TenantScope::tenantFor(ctx.caller(), *queryParam(req, "tenant_id"))
-                     : tenancy::TenantScope::of(ctx.caller());
+    auto scope = oneTenantScope(req, ctx);
     auto result = s.audit.verify(scope);
     nlohmann::json body{{"tenant_id", scope.tenantId()},
                         {"ok", result.ok},
