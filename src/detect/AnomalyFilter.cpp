@@ -13,6 +13,19 @@ AnomalyFilter::AnomalyFilter(const Options& options) : options_(options) {
     }
 }
 
+void AnomalyFilter::save(StateWriter& out) const {
+    out.header(state_tag::kAnomalyFilter, 1);
+    out.u8(last_reported_ ? 1 : 0);
+    out.i64(last_reported_.value_or(0));
+}
+
+void AnomalyFilter::load(StateReader& in) {
+    in.expectHeader(state_tag::kAnomalyFilter, 1);
+    const bool has = in.u8() != 0;
+    const int64_t at = in.i64();
+    last_reported_ = has ? std::optional<int64_t>(at) : std::nullopt;
+}
+
 bool AnomalyFilter::report(const Point& point, const DetectorOutput& output) {
     if (!output.is_anomaly) {
         return false;

@@ -9,6 +9,7 @@
 
 #include "detect/DetectorOutput.h"
 #include "detect/Point.h"
+#include "detect/StateCodec.h"
 
 namespace infrasage::detect {
 
@@ -32,6 +33,10 @@ class AnomalyFilter {
     // True when the detector flagged the point and every rule lets it through; only then does the
     // cooldown start. Points failing the direction or deviation rule do not start a cooldown.
     bool report(const Point& point, const DetectorOutput& output);
+
+    // The cooldown's last reported time, for checkpoints.
+    void save(StateWriter& out) const;
+    void load(StateReader& in);
 
   private:
     bool directionMatches(double deviation) const;

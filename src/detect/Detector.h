@@ -8,6 +8,7 @@
 
 #include "detect/DetectorOutput.h"
 #include "detect/Point.h"
+#include "detect/StateCodec.h"
 
 namespace infrasage::detect {
 
@@ -20,6 +21,12 @@ class Detector {
     // Bytes of state this series holds (the object plus buffers it owns).
     virtual size_t memoryBytes() const = 0;
     virtual std::string_view name() const = 0;
+    // Checkpointing: save() writes everything update() depends on (not the options, which come
+    // from configuration); load() into a detector built with the same options restores it
+    // exactly, so a restarted Watchdog continues where it stopped. load() throws StateCodecError
+    // on a damaged or foreign state and then leaves the detector unusable.
+    virtual void save(StateWriter& out) const = 0;
+    virtual void load(StateReader& in) = 0;
 };
 
 }  // namespace infrasage::detect

@@ -2,6 +2,8 @@
 // and band it judged the point against, and whether the point crosses its threshold.
 #pragma once
 
+#include <string_view>
+
 namespace infrasage::detect {
 
 struct DetectorOutput {
@@ -11,6 +13,9 @@ struct DetectorOutput {
     double upper = 0.0;          // expected + threshold * spread.
     double z_score = 0.0;        // Signed: (value - expected) / spread.
     bool is_anomaly = false;     // |z_score| >= threshold and the detector is warmed up.
+    // Name of the detector (for the ensemble: the component) the judgement comes from; a static
+    // string such as "robust_z", or empty when nothing was judged.
+    std::string_view detector;
 };
 
 }  // namespace infrasage::detect

@@ -58,6 +58,22 @@ DetectorOutput HoltSmoother::update(const Point& point) {
     return out;
 }
 
+void HoltSmoother::save(StateWriter& out) const {
+    out.header(state_tag::kHoltSmoother, 1);
+    out.f64(level_);
+    out.f64(trend_);
+    out.f64(mean_abs_error_);
+    out.u64(seen_);
+}
+
+void HoltSmoother::load(StateReader& in) {
+    in.expectHeader(state_tag::kHoltSmoother, 1);
+    level_ = in.f64();
+    trend_ = in.f64();
+    mean_abs_error_ = in.f64();
+    seen_ = in.u64();
+}
+
 void HoltSmoother::learn(double error) {
     const double old_level = level_;
     level_ = level_ + trend_ + options_.alpha * error;

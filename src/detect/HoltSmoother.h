@@ -36,6 +36,8 @@ class HoltSmoother final : public Detector {
     DetectorOutput update(const Point& point) override;
     size_t memoryBytes() const override { return sizeof(*this); }
     std::string_view name() const override { return "holt"; }
+    void save(StateWriter& out) const override;
+    void load(StateReader& in) override;
 
   private:
     void learn(double error);

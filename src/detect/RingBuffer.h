@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include "detect/StateCodec.h"
+
 namespace infrasage::detect {
 
 class RingBuffer {
@@ -22,6 +24,10 @@ class RingBuffer {
     // The held values in storage order (not arrival order): enough for order-free statistics.
     std::span<const double> values() const { return {values_.data(), size_}; }
     size_t memoryBytes() const { return values_.capacity() * sizeof(double); }
+
+    // The held values and position; load() requires the same capacity.
+    void save(StateWriter& out) const;
+    void load(StateReader& in);
 
   private:
     std::vector<double> values_;

@@ -79,6 +79,18 @@ DetectorOutput RobustZScore::update(const Point& point) {
     return out;
 }
 
+void RobustZScore::save(StateWriter& out) const {
+    out.header(state_tag::kRobustZScore, 1);
+    window_.save(out);
+    out.u64(seen_);
+}
+
+void RobustZScore::load(StateReader& in) {
+    in.expectHeader(state_tag::kRobustZScore, 1);
+    window_.load(in);
+    seen_ = in.u64();
+}
+
 size_t RobustZScore::memoryBytes() const {
     return sizeof(*this) + window_.memoryBytes();
 }

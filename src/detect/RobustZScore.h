@@ -38,6 +38,8 @@ class RobustZScore final : public Detector {
     DetectorOutput update(const Point& point) override;
     size_t memoryBytes() const override;
     std::string_view name() const override { return "robust_z"; }
+    void save(StateWriter& out) const override;
+    void load(StateReader& in) override;
 
   private:
     Options options_;

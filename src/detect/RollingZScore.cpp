@@ -79,6 +79,24 @@ void RollingZScore::recompute() {
     m2_ = m2;
 }
 
+void RollingZScore::save(StateWriter& out) const {
+    out.header(state_tag::kRollingZScore, 1);
+    window_.save(out);
+    out.f64(mean_);
+    out.f64(m2_);
+    out.u64(seen_);
+    out.u64(since_recompute_);
+}
+
+void RollingZScore::load(StateReader& in) {
+    in.expectHeader(state_tag::kRollingZScore, 1);
+    window_.load(in);
+    mean_ = in.f64();
+    m2_ = in.f64();
+    seen_ = in.u64();
+    since_recompute_ = in.u64();
+}
+
 size_t RollingZScore::memoryBytes() const {
     return sizeof(*this) + window_.memoryBytes();
 }

@@ -34,6 +34,8 @@ class RollingZScore final : public Detector {
     DetectorOutput update(const Point& point) override;
     size_t memoryBytes() const override;
     std::string_view name() const override { return "rolling_z"; }
+    void save(StateWriter& out) const override;
+    void load(StateReader& in) override;
 
   private:
     void admit(double value);

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "storage/AnomalyTable.h"
 #include "storage/SqlLiteral.h"
 #include "storage/Streams.h"
 
@@ -37,9 +38,15 @@ std::vector<std::string> auditLog(std::string_view database) {
     return {std::move(sql).take()};
 }
 
+// Migration 3: the Watchdog's anomalies (storage/AnomalyTable explains the engine choice).
+std::vector<std::string> anomalies(std::string_view database) {
+    return {createAnomaliesTableSql(database)};
+}
+
 constexpr std::array kMigrations{
     Migration{1, "telemetry tables", &telemetryTables},
     Migration{2, "audit log", &auditLog},
+    Migration{3, "anomalies", &anomalies},
 };
 
 }  // namespace
