@@ -4,8 +4,10 @@
 #include <iostream>
 
 #include "cli/AdminCommand.h"
+#include "cli/EvalCommand.h"
 #include "cli/MigrateCommand.h"
 #include "cli/ServeCommand.h"
+#include "cli/WatchdogCommand.h"
 #include "config/Config.h"
 #include "config/Settings.h"
 
@@ -38,6 +40,8 @@ int runApplication(int argc, char** argv) {
     auto* migrate = app.add_subcommand("migrate", "Apply ClickHouse schema migrations and exit");
     migrate->footer(config::settingsHelp());
     AdminCommand admin(app);
+    WatchdogCommand watchdog(app);
+    EvalCommand eval(app);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -53,6 +57,12 @@ int runApplication(int argc, char** argv) {
     }
     if (admin.parsed()) {
         return admin.run(*cfg);
+    }
+    if (watchdog.parsed()) {
+        return watchdog.run(*cfg);
+    }
+    if (eval.parsed()) {
+        return eval.run(*cfg);
     }
     return 1;
 }
