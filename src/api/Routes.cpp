@@ -1,8 +1,11 @@
 #include "api/Routes.h"
 
+#include "api/AnomalyHandlers.h"
 #include "api/AuditHandlers.h"
 #include "api/IdentityHandlers.h"
 #include "api/OperationsHandlers.h"
+#include "api/SeriesHandlers.h"
+#include "api/ServiceHandlers.h"
 #include "api/TelemetryHandlers.h"
 
 namespace infrasage::api {
@@ -80,6 +83,19 @@ std::vector<http::Route> buildRoutes(Services* s) {
          with(s, handleGetTenant)},
         {"PATCH", "/api/v1/tenants/{tenant_id}", users(Role::SuperAdmin, kNone, "tenant.update"),
          with(s, handleUpdateTenant)},
+
+        {"GET", "/api/v1/anomalies", users(Role::Viewer, kReaders, "anomaly.list"),
+         with(s, handleListAnomalies)},
+        {"GET", "/api/v1/anomalies/{anomaly_id}", users(Role::Viewer, kReaders, "anomaly.read"),
+         with(s, handleGetAnomaly)},
+        {"POST", "/api/v1/anomalies/{anomaly_id}/acknowledge",
+         users(Role::Operator, kFull, "anomaly.acknowledge"), with(s, handleAcknowledgeAnomaly)},
+        {"POST", "/api/v1/anomalies/{anomaly_id}/resolve",
+         users(Role::Operator, kFull, "anomaly.resolve"), with(s, handleResolveAnomaly)},
+        {"GET", "/api/v1/services", users(Role::Viewer, kReaders, "service.list"),
+         with(s, handleListServices)},
+        {"GET", "/api/v1/metrics/series", users(Role::Viewer, kReaders, "metric.series"),
+         with(s, handleMetricSeries)},
 
         {"GET", "/api/v1/audit", users(Role::Admin, kFull, "audit.read"), with(s, handleAuditList)},
         {"GET", "/api/v1/audit/verify", users(Role::Admin, kFull, "audit.verify"),

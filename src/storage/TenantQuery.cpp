@@ -29,6 +29,16 @@ TenantQuery& TenantQuery::select(SqlFragment columns) {
     return *this;
 }
 
+TenantQuery& TenantQuery::select(const SqlBuilder& columns) {
+    columns_ = columns.str();
+    return *this;
+}
+
+TenantQuery& TenantQuery::final() {
+    final_ = true;
+    return *this;
+}
+
 TenantQuery& TenantQuery::whereEquals(SqlFragment column, std::string_view value) {
     conditions_.push_back(SqlBuilder().sql(column).sql(" = ").string(value).str());
     return *this;
@@ -64,6 +74,11 @@ TenantQuery& TenantQuery::where(const SqlBuilder& condition) {
     return *this;
 }
 
+TenantQuery& TenantQuery::groupBy(SqlFragment keys) {
+    group_ = std::string(keys.text());
+    return *this;
+}
+
 TenantQuery& TenantQuery::orderBy(SqlFragment order) {
     order_ = std::string(order.text());
     return *this;
@@ -84,11 +99,17 @@ std::string TenantQuery::str() const {
         throw std::logic_error("TenantQuery: select() was not called");
     }
     std::string out = "SELECT " + *columns_ + " FROM " + from_;
+    if (final_) {
+        out += " FINAL";
+    }
     for (std::size_t i = 0; i < conditions_.size(); ++i) {
         // Each condition is parenthesised so an OR inside one cannot escape the AND chain.
         out += i == 0 ? " WHERE (" : " AND (";
         out += conditions_[i];
         out += ')';
+    }
+    if (group_) {
+        out += " GROUP BY " + *group_;
     }
     if (order_) {
         out += " ORDER BY " + *order_;

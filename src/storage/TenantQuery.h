@@ -24,6 +24,11 @@ class TenantQuery {
                 std::string_view table);
 
     TenantQuery& select(SqlFragment columns);
+    // Columns holding literals (e.g. a bucket width): SqlBuilder keeps values quoted.
+    TenantQuery& select(const SqlBuilder& columns);
+    // `FROM t FINAL`: for ReplacingMergeTree tables, only the latest version of each row is
+    // read (conditions are applied after the versions are collapsed).
+    TenantQuery& final();
     TenantQuery& whereEquals(SqlFragment column, std::string_view value);
     TenantQuery& whereEquals(SqlFragment column, uint64_t value);
     // `column >= toDateTime(unix_seconds)`; values outside DateTime's range are clamped.
@@ -32,6 +37,7 @@ class TenantQuery {
     TenantQuery& whereUntil(SqlFragment column, int64_t unix_seconds);
     // Any other condition, built from constants and literals only (SqlBuilder guarantees that).
     TenantQuery& where(const SqlBuilder& condition);
+    TenantQuery& groupBy(SqlFragment keys);
     TenantQuery& orderBy(SqlFragment order);
     TenantQuery& limit(uint64_t rows);
     // Output format keyword such as RowBinary or TabSeparated.
@@ -42,8 +48,10 @@ class TenantQuery {
 
   private:
     std::string from_;  // `db`.`table`
+    bool final_ = false;
     std::optional<std::string> columns_;
     std::vector<std::string> conditions_;  // joined with AND; the tenant condition first
+    std::optional<std::string> group_;
     std::optional<std::string> order_;
     std::optional<uint64_t> limit_;
     std::optional<std::string> format_;

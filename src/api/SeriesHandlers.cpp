@@ -1,0 +1,97 @@
+#include "api/SeriesHandlers.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "api/QueryParams.h"
+#include "detect/Ensemble.h"
+#include "http/JsonResponse.h"
+#include "storage/MetricSeriesQuery.h"
+#include "tenancy/TenantScope.h"
+
+namespace infrasage::api {
+
+namespace {
+
+constexpr int64_t kMinStep = 10;
+constexpr int64_t kMaxStep = 86400;
+constexpr int64_t kDefaultStep = 60;
+constexpr int64_t kMaxPoints = 10000;
+constexpr int64_t kDefaultWindow = 3600;
+// Steps before `since` fed to the ensemble (not returned), so the first returned points already
+// have a learned band: the ensemble's longest window is 64 points, its warm-up 30.
+constexpr int64_t kWarmupSteps = 64;
+
+struct Window {
+    int64_t since = 0;  // aligned down to a multiple of the step
+    int64_t until = 0;  // exclusive
+    int64_t step = kDefaultStep;
+};
+
+int64_t floorDiv(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0 && a < 0) ? 1 : 0);
+}
+
+Window window(const Services& s, const http::Request& req) {
+    Window w;
+    w.step = integerParam(req, "step", kMinStep, kMaxStep, "invalid_step").value_or(kDefaultStep);
+    const int64_t now = s.clock.nowNanos() / 1'000'000'000;
+    const auto until_ms = timeParamMs(req, "until");
+    w.until = until_ms ? (*until_ms + 999) / 1000 : now + 1;
+    const auto since_ms = timeParamMs(req, "since");
+    const int64_t since = since_ms ? *since_ms / 1000 : w.until - kDefaultWindow;
+    if (since >= w.until) {
+        throw ApiError(400, "invalid_time_range", "since must be before until");
+    }
+    w.since = floorDiv(since, w.step) * w.step;
+    if ((w.until - w.since + w.step - 1) / w.step > kMaxPoints) {
+        throw ApiError(400, "too_many_points",
+                       "the window holds more than 10000 steps: narrow it or use a larger step");
+    }
+    return w;
+}
+
+nlohmann::json number(double value) {
+    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+void handleMetricSeries(Services& s, const http::Request& req, http::Response& res,
+                        http::RequestContext& ctx) {
+    storage::SeriesRequest request;
+    request.service_id = requiredParam(req, "service_id");
+    request.metric_name = requiredParam(req, "metric_name");
+    const Window w = window(s, req);
+    request.step = w.step;
+    request.since = std::max<int64_t>(w.since - kWarmupSteps * w.step, 0);
+    request.until = w.until;
+    ctx.audit_resource = request.service_id + "/" + request.metric_name;
+
+    storage::MetricSeriesQuery query(s.clickhouse, s.clickhouse.options().database);
+    const auto buckets = query.buckets(tenancy::TenantScope::of(ctx.caller()), request);
+
+    detect::Ensemble ensemble;
+    auto points = nlohmann::json::array();
+    for (const auto& bucket : buckets) {
+        const auto out = ensemble.update({bucket.timestamp, bucket.value});
+        if (bucket.timestamp < w.since) {
+            continue;  // warm-up only
+        }
+        points.push_back({{"timestamp", bucket.timestamp},
+                          {"value", number(bucket.value)},
+                          {"expected", number(out.expected)},
+                          {"lower", number(out.lower)},
+                          {"upper", number(out.upper)},
+                          {"anomaly_score", number(out.anomaly_score)}});
+    }
+    http::writeJson(res, 200,
+                    {{"service_id", request.service_id},
+                     {"metric_name", request.metric_name},
+                     {"since", w.since},
+                     {"until", w.until},
+                     {"step", w.step},
+                     {"points", points}});
+}
+
+}  // namespace infrasage::api
