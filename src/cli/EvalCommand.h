@@ -1,7 +1,11 @@
-// cli/EvalCommand: `infrasage eval …`.
+// cli/EvalCommand: `infrasage eval nab --data DIR --labels WINDOWS.json --out OUT` — streams every
+// NAB CSV under DIR through the Watchdog's ensemble (configured exactly as the Watchdog is, from
+// WATCHDOG_* settings; one configuration for all files), writes NAB's result files under OUT and
+// prints `nab <profile>: <normalised score>` per profile, each at its optimised corpus threshold.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "config/Config.h"
 
@@ -15,6 +19,8 @@ class EvalCommand {
 
   private:
     CLI::App* command_ = nullptr;
+    CLI::App* nab_ = nullptr;
+    std::string data_, labels_, out_, profiles_;
 };
 
 }  // namespace infrasage::cli

@@ -1,11 +1,22 @@
-// detect/Ensemble: the one detector the Watchdog and `infrasage eval nab` run per series. It feeds
-// each point to its components, combines their judgements into one anomaly_score in [0, 1] with
-// an expected value and a lower/upper band, and applies the per-series rules (warm-up, direction,
-// minimum absolute deviation, cooldown) to decide whether the point is reported as an anomaly.
+// detect/Ensemble: the one detector the Watchdog and `infrasage eval nab` run per series.
 //
-// anomaly_score is the ensemble's continuous judgement (what NAB thresholds); is_anomaly is the
-// reported decision (score >= 0.5 and every AnomalyFilter rule passed). Severity follows from
-// anomaly_score (detect/Severity). `detector` names the component that carried the score.
+// Layers, each in its own class:
+//   - RollingZScore (WATCHDOG_Z_SCORE_THRESHOLD): the expected value, the lower/upper band and
+//     z_score of every point (what charts draw), and the baseline on non-seasonal series;
+//   - SeasonalEnvelope: replaces that band by yesterday's half-hour envelope (weekday-shifted) on
+//     series that show a daily rhythm, and scores seasonal violations;
+//   - RangeNovelty, LocalRangeNovelty, FlatlineDetector: score new extremes, excursions far
+//     outside recent behaviour, and abnormal flatlines.
+// anomaly_score is the highest component score (`detector` names that component); 0.5 is the
+// reporting threshold of every component. The z-score bands do not vote: on NAB a z-score vote
+// costs more in false alarms than it finds (rolling z alone scores 39.6; docs/benchmarks.md).
+// After a detection the score is held below 0.5 for `incident_points` points so one incident is
+// one detection. is_anomaly is the reported decision: score >= 0.5, the series is past its
+// warm-up, and every AnomalyFilter rule (direction, minimum absolute deviation, cooldown in
+// seconds) passed. Severity follows from
+// anomaly_score (detect/Severity).
+//
+// Cost per point: ~100 ns (bench/micro_detect.cpp). State: about 1 KiB (memoryBytes()).
 #pragma once
 
 #include <cstddef>
@@ -18,8 +29,13 @@
 namespace infrasage::detect {
 
 struct EnsembleOptions {
-    double z_threshold = 3.0;  // WATCHDOG_Z_SCORE_THRESHOLD: |z| at which a point is anomalous.
-    AnomalyFilter::Options filter;  // direction, min deviation, cooldown (WATCHDOG_COOLDOWN_SECONDS)
+    double z_threshold = 3.0;  // WATCHDOG_Z_SCORE_THRESHOLD: width of the band, in sigmas
+    AnomalyFilter::Options
+        filter;  // direction, min deviation, cooldown (WATCHDOG_COOLDOWN_SECONDS)
+    uint64_t incident_points = 20;  // points the score stays below 0.5 after a detection
+    // Nothing is reported during a series' first day: its range and daily rhythm are still being
+    // learnt (the score is still computed; NAB's probation plays the same role there).
+    int64_t warmup_seconds = 86400;
 };
 
 class Ensemble final : public Detector {
@@ -41,9 +57,14 @@ class Ensemble final : public Detector {
   private:
     struct Components;
 
+    double holdIncident(double score);
+
     EnsembleOptions options_;
     std::unique_ptr<Components> components_;
     AnomalyFilter filter_;
+    uint64_t seen_ = 0;
+    uint64_t last_detection_ = 0;  // seen_ at the last detection; 0 = none yet
+    int64_t first_timestamp_ = 0;
 };
 
 }  // namespace infrasage::detect

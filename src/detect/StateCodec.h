@@ -59,7 +59,12 @@ inline constexpr uint8_t kRobustZScore = 3;
 inline constexpr uint8_t kHoltSmoother = 4;
 inline constexpr uint8_t kAnomalyFilter = 5;
 inline constexpr uint8_t kEnsemble = 6;
-inline constexpr uint8_t kSeasonalBaseline = 7;
+inline constexpr uint8_t kSeasonalEnvelope = 7;
+inline constexpr uint8_t kIsolationForest = 8;
+inline constexpr uint8_t kServiceForest = 9;
+inline constexpr uint8_t kRangeNovelty = 10;
+inline constexpr uint8_t kLocalRangeNovelty = 11;
+inline constexpr uint8_t kFlatlineDetector = 12;
 }  // namespace state_tag
 
 }  // namespace infrasage::detect
