@@ -86,12 +86,7 @@ void handleMetricSeries(Services& s, const http::Request& req, http::Response& r
                           {"anomaly_score", number(out.anomaly_score)}});
     }
     http::writeJson(res, 200,
-                    {{"service_id", request.service_id},
-                     {"metric_name", request.metric_name},
-                     {"since", w.since},
-                     {"until", w.until},
-                     {"step", w.step},
-                     {"points", points}});
+                    {{"since", w.since}, {"until", w.until}, {"step", w.step}, {"points", points}});
 }
 
 }  // namespace infrasage::api

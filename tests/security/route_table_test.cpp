@@ -18,6 +18,8 @@
 #include "SecurityServer.h"
 #include "api/Routes.h"
 #include "http/AuthorizationFilter.h"
+#include "storage/AnomalyTable.h"
+#include "storage/SqlLiteral.h"
 
 namespace infrasage::testing::security {
 namespace {
@@ -65,6 +67,12 @@ const std::map<std::string, std::string> kExpected = {
     {"GET /api/v1/tenants", "UFFF.FFF"},
     {"GET /api/v1/tenants/{tenant_id}", "UFFF.FFF"},
     {"PATCH /api/v1/tenants/{tenant_id}", "UFFF.FFF"},
+    {"GET /api/v1/anomalies", "U....F.."},
+    {"GET /api/v1/anomalies/{anomaly_id}", "U....F.."},
+    {"POST /api/v1/anomalies/{anomaly_id}/acknowledge", "UF...FF."},
+    {"POST /api/v1/anomalies/{anomaly_id}/resolve", "UF...FF."},
+    {"GET /api/v1/services", "U....F.."},
+    {"GET /api/v1/metrics/series", "U....F.."},
     {"GET /api/v1/audit", "UFF..FF."},
     {"GET /api/v1/audit/verify", "UFF..FF."},
 };
@@ -193,6 +201,24 @@ TEST(RouteTableOverHttp, EveryRouteAnswersEveryCallerAsTheMatrixSays) {
     const auto target_key = server.createKey(tenant, "readonly");
     const auto target_user =
         server.createUser(tenant, "target@routes.example.com", "viewer", password);
+    // An anomaly of the tenant as the Watchdog writes it, once migrations have made its table.
+    // Acknowledge and resolve answer 200 the first time and 409 after: both are "allowed".
+    ASSERT_EQ(server.waitForQuery("SELECT count() FROM system.tables WHERE database = "
+                                  "currentDatabase() AND name = 'infrasage_anomalies'",
+                                  "1"),
+              "1");
+    const std::string target_anomaly = "anom-00000000000000aa";
+    server.query(storage::SqlBuilder("INSERT INTO ")
+                     .identifier(storage::kAnomaliesTable)
+                     .sql(" (")
+                     .sql(storage::kAnomalyColumnList)
+                     .sql(") VALUES (")
+                     .string(tenant)
+                     .sql(", ")
+                     .string(target_anomaly)
+                     .sql(", 'svc', 'm', toDateTime(1712750400), 9, 1, 0, 2, 8, 0.9, 'high', "
+                          "'robust_z', 0, 'open', toDateTime(0), '', 1)")
+                     .str());
 
     for (const auto& route : api::buildRoutes(nullptr)) {
         std::string path = route.path;
@@ -204,6 +230,7 @@ TEST(RouteTableOverHttp, EveryRouteAnswersEveryCallerAsTheMatrixSays) {
         substitute("{key_id}", target_key.id);
         substitute("{user_id}", target_user);
         substitute("{tenant_id}", tenant);
+        substitute("{anomaly_id}", target_anomaly);
         ASSERT_EQ(path.find('{'), std::string::npos) << "unknown parameter in " << route.path;
         const auto& row = kExpected.at(routeName(route));
         for (std::size_t c = 0; c < kCallerCount; ++c) {

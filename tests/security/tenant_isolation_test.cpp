@@ -11,6 +11,8 @@
 
 #include "SecurityServer.h"
 #include "api/Routes.h"
+#include "storage/AnomalyTable.h"
+#include "storage/SqlLiteral.h"
 
 namespace infrasage::testing::security {
 namespace {
@@ -25,10 +27,11 @@ struct Tenant {
     std::map<std::string, CreatedKey> keys;       // scope -> key
     std::string service;
     std::string metric;
+    std::string anomaly_id;
 
     // Every string that identifies this tenant's data.
     std::vector<std::string> secrets() const {
-        std::vector<std::string> out{id, service, metric};
+        std::vector<std::string> out{id, service, metric, anomaly_id};
         for (const auto& [role, v] : emails) out.push_back(v);
         for (const auto& [role, v] : user_ids) out.push_back(v);
         for (const auto& [scope, k] : keys) out.push_back(k.id);
@@ -55,6 +58,28 @@ class TenantIsolationTest : public ::testing::Test {
                 server_->get("/api/v1/apikeys", bearer(token));  // 200 or 403: audited either way
             }
         }
+        // Each tenant's anomaly on its service and metric, as the Watchdog writes it.
+        ASSERT_EQ(server_->waitForQuery("SELECT count() FROM system.tables WHERE database = "
+                                        "currentDatabase() AND name = 'infrasage_anomalies'",
+                                        "1"),
+                  "1");
+        for (auto* t : {&a_, &b_}) {
+            server_->query(storage::SqlBuilder("INSERT INTO ")
+                               .identifier(storage::kAnomaliesTable)
+                               .sql(" (")
+                               .sql(storage::kAnomalyColumnList)
+                               .sql(") VALUES (")
+                               .string(t->id)
+                               .sql(", ")
+                               .string(t->anomaly_id)
+                               .sql(", ")
+                               .string(t->service)
+                               .sql(", ")
+                               .string(t->metric)
+                               .sql(", now(), 9, 1, 0, 2, 8, 0.9, 'high', 'robust_z', 0, 'open', "
+                                    "toDateTime(0), '', 1)")
+                               .str());
+        }
         ASSERT_EQ(
             server_->waitForQuery(
                 "SELECT count() > 0 FROM infrasage_metrics WHERE tenant_id = 'iso-bravo'", "1"),
@@ -74,6 +99,7 @@ class TenantIsolationTest : public ::testing::Test {
         t.id = id;
         t.service = word + "-svc-" + randomToken(8);
         t.metric = word + "_metric_" + randomToken(8);
+        t.anomaly_id = "anom-" + word + randomToken(8);
         server_->createTenant(id);
         t.emails["admin"] = "admin@" + word + "-iso.example.com";
         server_->admin(
@@ -189,6 +215,12 @@ TEST_F(TenantIsolationTest, NoCredentialOfOneTenantReachesAnotherTenantsData) {
                 for (const auto& [role, id] : b_.user_ids) paths.push_back(with("{user_id}", id));
             } else if (route.path.find("{tenant_id}") != std::string::npos) {
                 paths.push_back(with("{tenant_id}", b_.id));
+            } else if (route.path.find("{anomaly_id}") != std::string::npos) {
+                paths.push_back(with("{anomaly_id}", b_.anomaly_id));
+            } else if (route.path == "/api/v1/metrics/series") {
+                // B's series by name: A's scope must find nothing under it.
+                paths.push_back(route.path + "?service_id=" + b_.service +
+                                "&metric_name=" + b_.metric);
             } else {
                 paths.push_back(route.path);
             }
@@ -201,9 +233,10 @@ TEST_F(TenantIsolationTest, NoCredentialOfOneTenantReachesAnotherTenantsData) {
             for (const auto& base : paths) {
                 std::vector<std::string> targets{base};
                 if (route.method == "GET") {
-                    targets.push_back(base + "?tenant_id=" + b_.id);
-                    targets.push_back(base + "?all_tenants=true");
-                    targets.push_back(base + "?tenant_id=" + b_.id + "&all_tenants=true");
+                    const std::string q = base.find('?') == std::string::npos ? "?" : "&";
+                    targets.push_back(base + q + "tenant_id=" + b_.id);
+                    targets.push_back(base + q + "all_tenants=true");
+                    targets.push_back(base + q + "tenant_id=" + b_.id + "&all_tenants=true");
                 }
                 for (const auto& target : targets) {
                     const auto r = server_->call(
@@ -217,6 +250,10 @@ TEST_F(TenantIsolationTest, NoCredentialOfOneTenantReachesAnotherTenantsData) {
                     if (exempt) continue;
                     if (takes_b_id) {
                         EXPECT_TRUE(r.status == 401 || r.status == 403 || r.status == 404);
+                    }
+                    if (route.path == "/api/v1/metrics/series" && r.status == 200) {
+                        // Values carry no names: B's points must not be there at all.
+                        EXPECT_TRUE(r.json()["points"].empty());
                     }
                     std::string body = r.body;
                     if (audit_route && r.status == 200) {
@@ -279,6 +316,10 @@ TEST_F(TenantIsolationTest, NoCredentialOfOneTenantReachesAnotherTenantsData) {
     EXPECT_EQ(server_->query("SELECT count() FROM infrasage_metrics WHERE tenant_id = 'iso-bravo' "
                              "AND service_id = 'alpha-probe'"),
               "0\n");
+    // B's anomaly kept its one version: no acknowledge or resolve of A's reached it.
+    EXPECT_EQ(server_->query("SELECT count(), max(version) FROM infrasage_anomalies WHERE "
+                             "tenant_id = 'iso-bravo' FORMAT TabSeparated"),
+              "1\t1\n");
 }
 
 TEST_F(TenantIsolationTest, AnAdminsAuditLogHoldsOnlyItsOwnTenant) {
