@@ -1,0 +1,89 @@
+// SeriesReader without a server: the statement it sends and the parsing of RowBinary answers
+// (the real server is exercised in tests/integration/watchdog_test.cpp).
+#include <gtest/gtest.h>
+
+#include <bit>
+
+#include "watchdog/SeriesReader.h"
+
+namespace infrasage::watchdog {
+namespace {
+
+class Body {
+  public:
+    Body& string(std::string_view s) {
+        data_ += static_cast<char>(s.size());  // short strings: one-byte varint
+        data_.append(s);
+        return *this;
+    }
+    Body& uint32(uint32_t v) { return le(v, 4); }
+    Body& float64(double v) { return le(std::bit_cast<uint64_t>(v), 8); }
+    const std::string& data() const { return data_; }
+
+  private:
+    Body& le(uint64_t v, unsigned n) {
+        for (unsigned i = 0; i < n; ++i) {
+            data_ += static_cast<char>((v >> (8U * i)) & 0xffU);
+        }
+        return *this;
+    }
+    std::string data_;
+};
+
+Body row(Body body, const char* tenant, const char* metric, uint32_t t, double v) {
+    return body.string(tenant).string("svc").string(metric).uint32(t).float64(v);
+}
+
+TEST(SeriesReaderTest, GroupsConsecutiveRowsIntoSeriesSlices) {
+    Body body;
+    body = row(body, "a", "cpu", 60, 1.5);
+    body = row(body, "a", "cpu", 120, 2.5);
+    body = row(body, "a", "mem", 60, 7);
+    body = row(body, "b", "cpu", 60, -3);
+    auto batch = SeriesReader::parse(body.data());
+    ASSERT_EQ(batch.series.size(), 3u);
+    ASSERT_EQ(batch.points.size(), 4u);
+    EXPECT_EQ(batch.series[0].key, (SeriesKey{"a", "svc", "cpu"}));
+    EXPECT_EQ(batch.series[0].count, 2u);
+    EXPECT_EQ(batch.points[1].timestamp, 120);
+    EXPECT_EQ(batch.points[1].value, 2.5);
+    EXPECT_EQ(batch.series[1].key, (SeriesKey{"a", "svc", "mem"}));
+    EXPECT_EQ(batch.series[2].key.tenant_id, "b");  // same service and metric, other tenant
+    EXPECT_EQ(batch.series[2].first, 3u);
+    EXPECT_EQ(batch.points[3].value, -3);
+}
+
+TEST(SeriesReaderTest, EmptyAnswerIsAnEmptyBatch) {
+    auto batch = SeriesReader::parse("");
+    EXPECT_TRUE(batch.series.empty());
+    EXPECT_TRUE(batch.points.empty());
+}
+
+TEST(SeriesReaderTest, TruncatedAnswerIsRefused) {
+    auto full = row(Body(), "a", "cpu", 60, 1.5).data();
+    for (size_t length = 1; length < full.size(); ++length) {
+        EXPECT_THROW(SeriesReader::parse(std::string_view(full).substr(0, length)), SeriesReadError)
+            << length;
+    }
+}
+
+TEST(SeriesReaderTest, QueryReadsClosedBucketsOfItsShardOnly) {
+    storage::ClickHouseOptions options;
+    options.database = "infra";
+    storage::ClickHouseClient client(options);  // never contacted here
+    SeriesReader reader(client, ShardSpec(2, 3), 60);
+    auto sql = reader.querySql(1700000040, 1700003640);
+    EXPECT_NE(sql.find("FROM `infra`.`infrasage_metrics`"), std::string::npos) << sql;
+    EXPECT_NE(sql.find("timestamp >= toDateTime(1700000040) AND timestamp < "
+                       "toDateTime(1700003640)"),
+              std::string::npos)
+        << sql;
+    EXPECT_NE(sql.find("intDiv(toUInt32(timestamp), 60) * 60"), std::string::npos) << sql;
+    EXPECT_NE(sql.find("cityHash64(tenant_id, service_id, metric_name) % 3 = 2"), std::string::npos)
+        << sql;
+    EXPECT_NE(sql.find("GROUP BY tenant_id, service_id, metric_name, t"), std::string::npos);
+    EXPECT_NE(sql.find("FORMAT RowBinary"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace infrasage::watchdog
