@@ -51,7 +51,7 @@ bool AnomalyFilter::directionMatches(double deviation) const {
         case Direction::Below:
             return deviation < 0.0;
         case Direction::Both:
-            return deviation != 0.0;
+            return true;  // also a flatline, which sits exactly on its expected value
     }
     return false;
 }

@@ -19,7 +19,7 @@ constexpr double kReportThreshold = 0.5;
 constexpr double kHeldScore = 0.49;
 // The local range is never measured against less than 1 % of the all-time range.
 constexpr double kLocalFloorFraction = 0.01;
-constexpr size_t kBandWindow = 30;
+constexpr size_t kBandWindow = 20;
 }  // namespace
 
 struct Ensemble::Components {

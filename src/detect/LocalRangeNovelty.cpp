@@ -1,6 +1,7 @@
 #include "detect/LocalRangeNovelty.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace infrasage::detect {
@@ -16,11 +17,11 @@ LocalRangeNovelty::LocalRangeNovelty(const Options& options) : options_(options)
 double LocalRangeNovelty::update(double value, double floor) {
     double score = 0.0;
     if (ready()) {
-        double low = current_points_ > 0 ? current_min_ : block_min_[0];
-        double high = current_points_ > 0 ? current_max_ : block_max_[0];
+        double low = current_points_ > 0 ? current_min_ : static_cast<double>(block_min_[0]);
+        double high = current_points_ > 0 ? current_max_ : static_cast<double>(block_max_[0]);
         for (size_t i = 0; i < filled_; ++i) {
-            low = std::min(low, block_min_[i]);
-            high = std::max(high, block_max_[i]);
+            low = std::min(low, static_cast<double>(block_min_[i]));
+            high = std::max(high, static_cast<double>(block_max_[i]));
         }
         const double range = std::max(high - low, floor + 1e-12);
         const double excursion = std::max(value - high, low - value) / range;
@@ -40,8 +41,9 @@ void LocalRangeNovelty::push(double value) {
     if (++current_points_ < options_.block_points) {
         return;
     }
-    block_min_[next_] = current_min_;
-    block_max_[next_] = current_max_;
+    // Rounded outwards, so a block's float extremes still contain every value it held.
+    block_min_[next_] = std::nextafter(static_cast<float>(current_min_), -HUGE_VALF);
+    block_max_[next_] = std::nextafter(static_cast<float>(current_max_), HUGE_VALF);
     next_ = (next_ + 1) % kBlocks;
     filled_ = std::min(filled_ + 1, kBlocks);
     current_points_ = 0;
@@ -50,8 +52,8 @@ void LocalRangeNovelty::push(double value) {
 void LocalRangeNovelty::save(StateWriter& out) const {
     out.header(state_tag::kLocalRangeNovelty, 1);
     for (size_t i = 0; i < kBlocks; ++i) {
-        out.f64(block_min_[i]);
-        out.f64(block_max_[i]);
+        out.f32(block_min_[i]);
+        out.f32(block_max_[i]);
     }
     out.u64(filled_);
     out.u64(next_);
@@ -63,8 +65,8 @@ void LocalRangeNovelty::save(StateWriter& out) const {
 void LocalRangeNovelty::load(StateReader& in) {
     in.expectHeader(state_tag::kLocalRangeNovelty, 1);
     for (size_t i = 0; i < kBlocks; ++i) {
-        block_min_[i] = in.f64();
-        block_max_[i] = in.f64();
+        block_min_[i] = in.f32();
+        block_max_[i] = in.f32();
     }
     filled_ = in.u64();
     next_ = in.u64();

@@ -1,14 +1,14 @@
 // detect/LocalRangeNovelty: an excursion far outside the series' recent range — the value leaves
 // the [min, max] of roughly the last `window` points by more than `margin` times that range.
 // The window is kept as per-block extremes (blocks of window/blocks points), so the state is
-// 2·blocks doubles whatever the window, and the window slides a block at a time.
+// 2·blocks floats whatever the window, and the window slides a block at a time.
 //
 // Catches: spikes and level shifts inside the historical range but far outside recent behaviour
 //   (a second incident after a calm spell, a shift back to an old level), which RangeNovelty
 //   cannot see once an earlier outlier widened its range.
 // Misses: excursions within `margin` recent ranges (by design: a volatile series needs a larger
 //   excursion), repeats of an excursion still inside the window, slow drifts.
-// Cost per point: O(blocks) for the range, ~10 ns at 8 blocks. State: 8 blocks = 170 bytes.
+// Cost per point: O(blocks) for the range, ~10 ns at 8 blocks. State: 8 blocks, about 120 bytes.
 #pragma once
 
 #include <array>
@@ -44,8 +44,8 @@ class LocalRangeNovelty {
     void push(double value);
 
     Options options_;
-    std::array<double, kBlocks> block_min_{};
-    std::array<double, kBlocks> block_max_{};
+    std::array<float, kBlocks> block_min_{};
+    std::array<float, kBlocks> block_max_{};
     size_t filled_ = 0;  // complete blocks held
     size_t next_ = 0;    // block slot the current block goes to
     double current_min_ = 0.0;

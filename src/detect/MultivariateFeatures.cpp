@@ -9,7 +9,6 @@ namespace infrasage::detect {
 namespace {
 constexpr int64_t kSecondsPerDay = 86'400;
 // Local checkpoint tag (StateCodec's state_tag owns the registry; this value is reserved there).
-constexpr uint8_t kMultivariateFeaturesTag = 9;
 constexpr uint8_t kVersion = 1;
 }  // namespace
 
@@ -61,7 +60,7 @@ size_t MultivariateFeatures::memoryBytes() const {
 }
 
 void MultivariateFeatures::save(StateWriter& out) const {
-    out.header(kMultivariateFeaturesTag, kVersion);
+    out.header(state_tag::kMultivariateFeatures, kVersion);
     out.u64(metrics_);
     out.u64(rows_);
     for (size_t j = 0; j < metrics_; ++j) {
@@ -71,7 +70,7 @@ void MultivariateFeatures::save(StateWriter& out) const {
 }
 
 void MultivariateFeatures::load(StateReader& in) {
-    in.expectHeader(kMultivariateFeaturesTag, kVersion);
+    in.expectHeader(state_tag::kMultivariateFeatures, kVersion);
     if (in.u64() != metrics_) {
         throw StateCodecError("MultivariateFeatures: checkpoint has another number of metrics");
     }

@@ -8,7 +8,7 @@ namespace infrasage::detect {
 
 namespace {
 
-constexpr int64_t kSlotSeconds = 1800;
+constexpr int64_t kSlotSeconds = 3600;
 constexpr int64_t kDaySeconds = 86400;
 constexpr double kSpreadAlpha = 0.005;   // ~200-point memory for the overall spread
 constexpr double kResidualAlpha = 0.01;  // ~100-point memory for "residuals are mostly zero"
@@ -30,7 +30,8 @@ size_t weekday(int64_t day) {
 }
 
 size_t slotOfDay(int64_t absolute_slot) {
-    return static_cast<size_t>(((absolute_slot % 48) + 48) % 48);
+    constexpr auto kSlots = static_cast<int64_t>(SeasonalEnvelope::kSlots);
+    return static_cast<size_t>(((absolute_slot % kSlots) + kSlots) % kSlots);
 }
 
 // 0.5 at ratio 1, rising by 0.5 per unit above it (capped at 1); proportional below.
@@ -145,8 +146,8 @@ double SeasonalEnvelope::weekdayShift(int64_t day) const {
 void SeasonalEnvelope::save(StateWriter& out) const {
     out.header(state_tag::kSeasonalEnvelope, 1);
     for (size_t i = 0; i < kSlots; ++i) {
-        out.f64(static_cast<double>(slot_min_[i]));
-        out.f64(static_cast<double>(slot_max_[i]));
+        out.f32(slot_min_[i]);
+        out.f32(slot_max_[i]);
     }
     for (size_t i = 0; i < kDays; ++i) {
         out.f64(weekday_level_[i]);
@@ -167,8 +168,8 @@ void SeasonalEnvelope::save(StateWriter& out) const {
 void SeasonalEnvelope::load(StateReader& in) {
     in.expectHeader(state_tag::kSeasonalEnvelope, 1);
     for (size_t i = 0; i < kSlots; ++i) {
-        slot_min_[i] = static_cast<float>(in.f64());
-        slot_max_[i] = static_cast<float>(in.f64());
+        slot_min_[i] = in.f32();
+        slot_max_[i] = in.f32();
     }
     for (size_t i = 0; i < kDays; ++i) {
         weekday_level_[i] = in.f64();

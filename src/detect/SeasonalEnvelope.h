@@ -1,4 +1,4 @@
-// detect/SeasonalEnvelope: the seasonal baseline. For each half-hour of the day it remembers the
+// detect/SeasonalEnvelope: the seasonal baseline. For each hour of the day it remembers the
 // [min, max] the series showed in that half-hour the last time (yesterday), shifted by the
 // day-of-week level difference when the series has a weekly rhythm; a value's residual is its
 // distance outside that envelope. The baseline is used only while the series shows the daily
@@ -8,10 +8,10 @@
 //   lower or at the wrong time, a flat stretch where the day normally moves, a weekday that looks
 //   like a weekend — once residuals exceed 1.5 times the largest residual seen after two days.
 // Misses: anything on series without a daily rhythm (the baseline switches itself off), the first
-//   three days of a series, changes that stay inside yesterday's envelope for that half-hour;
+//   three days of a series, changes that stay inside yesterday's envelope for that hour;
 //   weekly shape changes beyond a level shift (only the weekday level is modelled).
-// Cost per point: O(1). State: 48 half-hour envelopes as floats (384 bytes), 7 weekday levels,
-//   a few scalars — about 560 bytes.
+// Cost per point: O(1). State: 24 hourly envelopes as floats (192 bytes), 7 weekday levels,
+//   a few scalars — about 380 bytes.
 #pragma once
 
 #include <array>
@@ -24,7 +24,7 @@ namespace infrasage::detect {
 
 class SeasonalEnvelope {
   public:
-    static constexpr size_t kSlots = 48;  // half-hours of the day
+    static constexpr size_t kSlots = 24;  // hours of the day
     static constexpr size_t kDays = 7;
 
     struct Judgement {

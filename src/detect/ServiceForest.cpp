@@ -8,7 +8,6 @@ namespace infrasage::detect {
 
 namespace {
 // Local checkpoint tag (StateCodec's state_tag owns the registry; this value is reserved there).
-constexpr uint8_t kServiceForestTag = 8;
 constexpr uint8_t kVersion = 1;
 constexpr double kMinSpread = 1e-9;
 
@@ -138,7 +137,7 @@ size_t ServiceForest::memoryBytes() const {
 }
 
 void ServiceForest::save(StateWriter& out) const {
-    out.header(kServiceForestTag, kVersion);
+    out.header(state_tag::kServiceForest, kVersion);
     out.u64(dims_);
     features_.save(out);
     out.u64(size_);
@@ -155,7 +154,7 @@ void ServiceForest::save(StateWriter& out) const {
 }
 
 void ServiceForest::load(StateReader& in) {
-    in.expectHeader(kServiceForestTag, kVersion);
+    in.expectHeader(state_tag::kServiceForest, kVersion);
     if (in.u64() != dims_) {
         throw StateCodecError("ServiceForest: checkpoint has another number of features");
     }

@@ -36,6 +36,9 @@ void StateWriter::i64(int64_t value) {
 void StateWriter::f64(double value) {
     append(bytes_, value);
 }
+void StateWriter::f32(float value) {
+    append(bytes_, value);
+}
 void StateWriter::header(uint8_t tag, uint8_t version) {
     u8(tag);
     u8(version);
@@ -61,6 +64,9 @@ int64_t StateReader::i64() {
 }
 double StateReader::f64() {
     return decode<double>(take(sizeof(double)));
+}
+float StateReader::f32() {
+    return decode<float>(take(sizeof(float)));
 }
 void StateReader::expectHeader(uint8_t tag, uint8_t version) {
     const uint8_t got_tag = u8();

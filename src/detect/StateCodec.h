@@ -22,6 +22,7 @@ class StateWriter {
     void u64(uint64_t value);
     void i64(int64_t value);
     void f64(double value);
+    void f32(float value);
     // A tag byte and a version byte that identify the detector whose state follows.
     void header(uint8_t tag, uint8_t version);
 
@@ -40,6 +41,7 @@ class StateReader {
     uint64_t u64();
     int64_t i64();
     double f64();
+    float f32();
     // Reads a header and throws unless it is (tag, version).
     void expectHeader(uint8_t tag, uint8_t version);
     bool atEnd() const { return offset_ == bytes_.size(); }
@@ -60,8 +62,8 @@ inline constexpr uint8_t kHoltSmoother = 4;
 inline constexpr uint8_t kAnomalyFilter = 5;
 inline constexpr uint8_t kEnsemble = 6;
 inline constexpr uint8_t kSeasonalEnvelope = 7;
-inline constexpr uint8_t kIsolationForest = 8;
-inline constexpr uint8_t kServiceForest = 9;
+inline constexpr uint8_t kServiceForest = 8;
+inline constexpr uint8_t kMultivariateFeatures = 9;
 inline constexpr uint8_t kRangeNovelty = 10;
 inline constexpr uint8_t kLocalRangeNovelty = 11;
 inline constexpr uint8_t kFlatlineDetector = 12;
