@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "detect/AnomalyFilter.h"
+#include "detect/Ensemble.h"
 #include "detect/HoltSmoother.h"
 #include "detect/RobustZScore.h"
 #include "detect/RollingZScore.h"
@@ -69,6 +70,7 @@ void BM_RollingZScoreWithFilter(benchmark::State& state) {
 BENCHMARK_TEMPLATE(BM_Detector, RollingZScore);
 BENCHMARK_TEMPLATE(BM_Detector, RobustZScore);
 BENCHMARK_TEMPLATE(BM_Detector, HoltSmoother);
+BENCHMARK_TEMPLATE(BM_Detector, Ensemble);
 BENCHMARK(BM_RobustZScoreWindow)->Arg(16)->Arg(64)->Arg(256);
 BENCHMARK(BM_RollingZScoreWithFilter);
 
