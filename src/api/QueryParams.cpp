@@ -1,7 +1,9 @@
 #include "api/QueryParams.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "common/ApiError.h"
 #include "ingest/Rfc3339.h"
@@ -29,6 +31,14 @@ std::optional<int64_t> timeParamMs(const http::Request& req, const char* name) {
         throw ApiError(400, "invalid_time", std::string(name) + " must be RFC 3339 or unix ms");
     }
     return ms;
+}
+
+std::optional<int64_t> timeParamSeconds(const http::Request& req, const char* name) {
+    auto ms = timeParamMs(req, name);
+    if (!ms) {
+        return std::nullopt;
+    }
+    return std::min<int64_t>(*ms / 1000, std::numeric_limits<uint32_t>::max());
 }
 
 std::optional<int64_t> integerParam(const http::Request& req, const char* name, int64_t min,

@@ -17,6 +17,10 @@ std::optional<std::string> queryParam(const http::Request& req, const char* name
 // RFC 3339 or unix milliseconds, as milliseconds; 400 `invalid_time` otherwise.
 std::optional<int64_t> timeParamMs(const http::Request& req, const char* name);
 
+// As timeParamMs, in whole seconds (rounded down) clamped to what a DateTime column holds
+// ([0, 2^32) s), so later arithmetic on it cannot overflow.
+std::optional<int64_t> timeParamSeconds(const http::Request& req, const char* name);
+
 // A decimal integer in [min, max]; 400 `code` otherwise.
 std::optional<int64_t> integerParam(const http::Request& req, const char* name, int64_t min,
                                     int64_t max, const char* code);

@@ -18,6 +18,7 @@ constexpr int64_t kMaxStep = 86400;
 constexpr int64_t kDefaultStep = 60;
 constexpr int64_t kMaxPoints = 10000;
 constexpr int64_t kDefaultWindow = 3600;
+constexpr int64_t kEndOfDateTime = int64_t{1} << 32;  // first second a DateTime cannot hold
 // Steps before `since` fed to the ensemble (not returned), so the first returned points already
 // have a learned band: the ensemble's longest window is 64 points, its warm-up 30.
 constexpr int64_t kWarmupSteps = 64;
@@ -36,10 +37,13 @@ Window window(const Services& s, const http::Request& req) {
     Window w;
     w.step = integerParam(req, "step", kMinStep, kMaxStep, "invalid_step").value_or(kDefaultStep);
     const int64_t now = s.clock.nowNanos() / 1'000'000'000;
+    // until is exclusive: a fraction of a second includes that whole second.
     const auto until_ms = timeParamMs(req, "until");
-    w.until = until_ms ? (*until_ms + 999) / 1000 : now + 1;
-    const auto since_ms = timeParamMs(req, "since");
-    const int64_t since = since_ms ? *since_ms / 1000 : w.until - kDefaultWindow;
+    w.until = until_ms ? std::min<int64_t>(*until_ms / 1000 + (*until_ms % 1000 > 0 ? 1 : 0),
+                                           kEndOfDateTime)
+                       : now + 1;
+    const int64_t since =
+        timeParamSeconds(req, "since").value_or(std::max<int64_t>(w.until - kDefaultWindow, 0));
     if (since >= w.until) {
         throw ApiError(400, "invalid_time_range", "since must be before until");
     }

@@ -1,5 +1,7 @@
 #include "api/ServiceHandlers.h"
 
+#include <algorithm>
+
 #include "api/AnomalyJson.h"
 #include "api/QueryParams.h"
 #include "http/JsonResponse.h"
@@ -17,8 +19,8 @@ constexpr int64_t kDefaultLookbackSeconds = int64_t{24} * 3600;
 void handleListServices(Services& s, const http::Request& req, http::Response& res,
                         http::RequestContext& ctx) {
     const int64_t now = s.clock.nowNanos() / 1'000'000'000;
-    const auto since_ms = timeParamMs(req, "since");
-    const int64_t since = since_ms ? *since_ms / 1000 : now - kDefaultLookbackSeconds;
+    const int64_t since = timeParamSeconds(req, "since")
+                              .value_or(std::max<int64_t>(now - kDefaultLookbackSeconds, 0));
 
     storage::ServiceCatalog catalog(s.clickhouse, s.clickhouse.options().database);
     const auto list = catalog.list(tenancy::TenantScope::of(ctx.caller()), since);
