@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "cli/WatchdogEnsembleOptions.h"
@@ -23,7 +24,22 @@ EvalCommand::EvalCommand(CLI::App& app)
     nab_->add_option("--out", out_, "Directory for the result files")->required();
     nab_->add_option("--profiles", profiles_, "NAB profiles.json (default: published profiles)")
         ->check(CLI::ExistingFile);
+    nab_->add_option("--reference", references_,
+                     "A published detector's results directory to score alongside (repeatable)")
+        ->check(CLI::ExistingDirectory);
 }
+
+namespace {
+
+void printScores(const std::string& prefix, const std::vector<eval::NabProfileResult>& lines) {
+    for (const auto& line : lines) {
+        std::cout << fmt::format("{} {}: {:.2f}  (threshold {:.4f}, tp {}, fp {}, fn {})\n", prefix,
+                                 line.profile, line.normalised, line.best.threshold, line.best.tp,
+                                 line.best.fp, line.best.fn);
+    }
+}
+
+}  // namespace
 
 int EvalCommand::run(const config::Config& cfg) {
     try {
@@ -34,10 +50,11 @@ int EvalCommand::run(const config::Config& cfg) {
         const auto results = evaluation.run(
             data_, [&options] { return std::make_unique<detect::Ensemble>(options); });
         evaluation.write(out_, results);
-        for (const auto& line : evaluation.score(results)) {
-            std::cout << fmt::format("nab {}: {:.2f}  (threshold {:.4f}, tp {}, fp {}, fn {})\n",
-                                     line.profile, line.normalised, line.best.threshold,
-                                     line.best.tp, line.best.fp, line.best.fn);
+        printScores("nab", evaluation.score(results));
+        for (const auto& dir : references_) {
+            const std::string detector = std::filesystem::path(dir).filename().string();
+            printScores("reference " + detector,
+                        evaluation.score(evaluation.load(data_, dir, detector)));
         }
         return 0;
     } catch (const std::exception& e) {

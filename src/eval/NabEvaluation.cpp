@@ -61,6 +61,23 @@ std::vector<NabFileResult> NabEvaluation::run(const std::filesystem::path& dataD
     return results;
 }
 
+std::vector<NabFileResult> NabEvaluation::load(const std::filesystem::path& dataDir,
+                                               const std::filesystem::path& resultsDir,
+                                               const std::string& detector) const {
+    std::vector<NabFileResult> results;
+    for (const auto& path : csvFiles(dataDir)) {
+        const std::filesystem::path key = std::filesystem::relative(path, dataDir);
+        const auto file =
+            resultsDir / key.parent_path() / (detector + "_" + key.filename().string());
+        NabFileResult result{key.generic_string(), NabCorpus::readSeries(file)};
+        if (result.series.anomalyScores.size() != result.series.values.size()) {
+            throw std::runtime_error("no anomaly_score column in " + file.string());
+        }
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
 void NabEvaluation::write(const std::filesystem::path& outDir,
                           const std::vector<NabFileResult>& results) const {
     for (const auto& result : results) {

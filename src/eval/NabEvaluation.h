@@ -41,6 +41,13 @@ class NabEvaluation {
     std::vector<NabFileResult> run(const std::filesystem::path& dataDir,
                                    const DetectorFactory& factory) const;
 
+    // A published detector's results, read back for comparison: for every file `run` would stream
+    // from `dataDir`, `resultsDir/<category>/<detector>_<file>.csv` with its anomaly_score column
+    // (the layout of NAB's results/ tree). Throws std::runtime_error when one is missing.
+    std::vector<NabFileResult> load(const std::filesystem::path& dataDir,
+                                    const std::filesystem::path& resultsDir,
+                                    const std::string& detector) const;
+
     // NAB's result layout under `outDir`; `label` is 1 inside a labelled window.
     void write(const std::filesystem::path& outDir,
                const std::vector<NabFileResult>& results) const;

@@ -44,6 +44,19 @@ TEST_F(NabEvaluationTest, TheEnsembleReachesTheStandardTarget) {
     EXPECT_GE(by_profile.at("reward_low_FN_rate"), 60.0);
 }
 
+TEST_F(NabEvaluationTest, ScoresAPublishedDetectorsResultsLikeForLike) {
+    const auto numenta =
+        evaluation_.load(nabDir() / "data", nabDir() / "reference/numenta", "numenta");
+    ASSERT_EQ(numenta.size(), 34u);
+    for (const auto& line : evaluation_.score(numenta)) {
+        if (line.profile == "standard") {
+            EXPECT_NEAR(line.normalised, 73.56, 0.01);  // HTM on this subset, optimised here
+        }
+    }
+    EXPECT_THROW(evaluation_.load(nabDir() / "data", nabDir() / "reference/numenta", "other"),
+                 std::runtime_error);
+}
+
 TEST_F(NabEvaluationTest, WritesNabResultFiles) {
     const auto out = std::filesystem::temp_directory_path() / "infrasage_nab_eval_test";
     std::filesystem::remove_all(out);
