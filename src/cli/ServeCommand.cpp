@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "api/AuditRecorder.h"
@@ -14,6 +15,7 @@
 #include "cli/ClickHouseOptionsFromConfig.h"
 #include "cli/IdentityStack.h"
 #include "cli/SignalWatcher.h"
+#include "cli/WatchdogCommand.h"
 #include "common/PeriodicTask.h"
 #include "http/AuthenticationFilter.h"
 #include "http/AuthorizationFilter.h"
@@ -25,6 +27,9 @@
 #include "storage/RetentionJob.h"
 #include "storage/SchemaMigrations.h"
 #include "storage/Streams.h"
+#include "watchdog/AnomalyWriter.h"
+#include "watchdog/SeriesReader.h"
+#include "watchdog/Watchdog.h"
 
 namespace infrasage::cli {
 
@@ -226,6 +231,17 @@ int runServe(const config::Config& cfg) {
             },
             std::chrono::hours(1), logFailure("retention run failed"));
         retention.start();
+        // The engine role in-process: every series (shard 0/1). Its first cycles fail and retry
+        // each interval until the schema bootstrap has created the tables.
+        watchdog::SeriesReader watchdog_reader(clickhouse, watchdog::ShardSpec(),
+                                               cfg.watchdog_interval_seconds);
+        watchdog::AnomalyWriter watchdog_writer(clickhouse);
+        std::optional<watchdog::Watchdog> engine;
+        if (cfg.watchdog_enabled) {
+            engine.emplace(watchdogOptions(cfg, watchdog::ShardSpec()), watchdog_reader,
+                           watchdog_writer, SystemClock::instance());
+            engine->start();
+        }
         signals.start([&server](int sig) {
             logInfo("shutdown requested", {{"signal", sig}});
             server.stop();
@@ -235,6 +251,9 @@ int runServe(const config::Config& cfg) {
                               {"environment", services.environment}});
         server.serve();  // returns once in-flight requests are done
 
+        if (engine) {
+            engine->stop();  // cancels a catch-up at its next read
+        }
         retention.stop();
         key_usage.stop();
         outbox.stop();

@@ -166,6 +166,7 @@ Config Config::load(const EnvLookup& env) {
     c.watchdog_interval_seconds = r.number<unsigned>("WATCHDOG_INTERVAL_SECONDS", 1);
     c.watchdog_z_threshold = r.real("WATCHDOG_Z_SCORE_THRESHOLD");
     c.watchdog_cooldown_seconds = r.number<unsigned>("WATCHDOG_COOLDOWN_SECONDS", 0);
+    c.watchdog_enabled = r.flag("WATCHDOG_ENABLED");
     c.slack_webhook_url = r.str("SLACK_WEBHOOK_URL");
     c.pagerduty_service_key = r.str("PAGERDUTY_SERVICE_KEY");
     return c;

@@ -67,6 +67,7 @@ struct Config {
     unsigned watchdog_interval_seconds = 0;
     double watchdog_z_threshold = 0;
     unsigned watchdog_cooldown_seconds = 0;
+    bool watchdog_enabled = true;  // serve runs the Watchdog (shard 0/1)
     std::string slack_webhook_url;
     std::string pagerduty_service_key;
 

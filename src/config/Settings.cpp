@@ -59,6 +59,9 @@ constexpr std::array kSettings{
     SettingSpec{"WATCHDOG_INTERVAL_SECONDS", "60", "Anomaly detection cycle."},
     SettingSpec{"WATCHDOG_Z_SCORE_THRESHOLD", "3.0", "Rolling z-score threshold."},
     SettingSpec{"WATCHDOG_COOLDOWN_SECONDS", "300", "Quiet period per series after an anomaly."},
+    SettingSpec{"WATCHDOG_ENABLED", "true",
+                "Run the Watchdog (all series, shard 0/1) inside serve; false where separate "
+                "`infrasage watchdog --shard i/n` processes do it."},
     SettingSpec{"SLACK_WEBHOOK_URL", "", "Slack incoming webhook for notifications.", true},
     SettingSpec{"PAGERDUTY_SERVICE_KEY", "", "PagerDuty Events v2 routing key.", true},
 };

@@ -3,6 +3,9 @@
 // row of the right tenant only, no duplicate on a re-run or a restart, an acknowledge that a
 // re-run cannot overwrite, and two shards that together cover every series exactly once.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <bit>
 #include <cmath>
@@ -10,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "detect/Ensemble.h"
 #include "storage/AnomalyTable.h"
@@ -259,6 +263,60 @@ TEST_F(WatchdogTest, BadShardIsAUsageError) {
         testing::ServerProcess::binary() + " watchdog --once --shard 2/2 >/dev/null 2>&1";
     int status = std::system(cmd.c_str());
     EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
+// Polls for a file the process under test writes (its first checkpoint); false after `timeout`.
+bool waitForFile(const std::filesystem::path& path, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (std::filesystem::exists(path)) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+TEST_F(WatchdogTest, ServeRunsTheWatchdogAndStillStopsPromptlyOnSigterm) {
+    testing::ServerProcess server(data_dir_ / "serve", {{"CLICKHOUSE_DATABASE", db_.name()},
+                                                        {"WATCHDOG_INTERVAL_SECONDS", "60"},
+                                                        {"INFRASAGE_LOG_LEVEL", "info"}});
+    server.start();
+    // Its first cycle runs at start: a 24 h read over this database, then the checkpoint.
+    EXPECT_TRUE(
+        waitForFile(checkpointPath(data_dir_ / "serve", ShardSpec()), std::chrono::seconds(30)))
+        << server.logs();
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(server.stop(std::chrono::seconds(15)), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(15));
+}
+
+TEST_F(WatchdogTest, ServeWithoutTheWatchdogWritesNoCheckpoint) {
+    testing::ServerProcess server(
+        data_dir_ / "serve", {{"CLICKHOUSE_DATABASE", db_.name()}, {"WATCHDOG_ENABLED", "false"}});
+    server.start();
+    EXPECT_EQ(server.stop(), 0);
+    EXPECT_FALSE(std::filesystem::exists(data_dir_ / "serve" / "watchdog"));
+}
+
+TEST_F(WatchdogTest, StandaloneLoopCheckpointsAndExitsOnSigterm) {
+    auto dir = data_dir_ / "engine";
+    std::string env = "CLICKHOUSE_DATABASE=" + db_.name() + " INFRASAGE_DATA_DIR=" + dir.string();
+    std::string cmd = env + " exec " + testing::ServerProcess::binary() +
+                      " watchdog --shard 1/2 >" + (data_dir_ / "engine.log").string() + " 2>&1";
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    bool checkpointed = waitForFile(checkpointPath(dir, ShardSpec(1, 2)), std::chrono::seconds(30));
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(checkpointed);
+    EXPECT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
