@@ -2,8 +2,10 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string_view>
 
@@ -85,14 +87,31 @@ class Reader {
         return out;
     }
 
-    double real(std::string_view name) const {
+    double real(std::string_view name, bool allow_zero = false) const {
         auto v = str(name);
         char* end = nullptr;
         double out = std::strtod(v.c_str(), &end);
-        if (v.empty() || end != v.c_str() + v.size() || !(out > 0)) {
-            throw ConfigError(std::string(name), "expected a positive number, got '" + v + "'");
+        const bool in_range = allow_zero ? out >= 0 : out > 0;
+        if (v.empty() || end != v.c_str() + v.size() || !in_range || !std::isfinite(out)) {
+            throw ConfigError(std::string(name), std::string("expected a ") +
+                                                     (allow_zero ? "non-negative" : "positive") +
+                                                     " number, got '" + v + "'");
         }
         return out;
+    }
+
+    std::string oneOf(std::string_view name, std::initializer_list<std::string_view> values) const {
+        auto v = str(name);
+        for (const auto allowed : values) {
+            if (v == allowed) {
+                return v;
+            }
+        }
+        std::string expected;
+        for (const auto allowed : values) {
+            expected += (expected.empty() ? "" : ", ") + std::string(allowed);
+        }
+        throw ConfigError(std::string(name), "expected one of " + expected + ", got '" + v + "'");
     }
 
   private:
@@ -167,6 +186,9 @@ Config Config::load(const EnvLookup& env) {
     c.watchdog_z_threshold = r.real("WATCHDOG_Z_SCORE_THRESHOLD");
     c.watchdog_cooldown_seconds = r.number<unsigned>("WATCHDOG_COOLDOWN_SECONDS", 0);
     c.watchdog_enabled = r.flag("WATCHDOG_ENABLED");
+    c.watchdog_direction = r.oneOf("WATCHDOG_DIRECTION", {"both", "above", "below"});
+    c.watchdog_min_deviation = r.real("WATCHDOG_MIN_DEVIATION", true);
+    c.watchdog_warmup_seconds = r.number<unsigned>("WATCHDOG_WARMUP_SECONDS", 0);
     c.slack_webhook_url = r.str("SLACK_WEBHOOK_URL");
     c.pagerduty_service_key = r.str("PAGERDUTY_SERVICE_KEY");
     return c;

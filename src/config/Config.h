@@ -67,7 +67,10 @@ struct Config {
     unsigned watchdog_interval_seconds = 0;
     double watchdog_z_threshold = 0;
     unsigned watchdog_cooldown_seconds = 0;
-    bool watchdog_enabled = true;  // serve runs the Watchdog (shard 0/1)
+    bool watchdog_enabled = true;             // serve runs the Watchdog (shard 0/1)
+    std::string watchdog_direction = "both";  // both | above | below
+    double watchdog_min_deviation = 0;
+    unsigned watchdog_warmup_seconds = 86400;
     std::string slack_webhook_url;
     std::string pagerduty_service_key;
 

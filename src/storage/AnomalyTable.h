@@ -41,7 +41,7 @@ struct AnomalyRow {
     std::string severity;  // low | medium | high | critical
     std::string detector;  // the component that carried the score, e.g. "robust_z", "iforest"
     bool rca_triggered = false;
-    std::string status = "open";   // open | acknowledged | resolved
+    std::string status = "open";    // open | acknowledged | resolved
     int64_t status_changed_at = 0;  // 0 while open and never changed
     std::string status_changed_by;  // the principal that acknowledged/resolved (user or key id)
     uint64_t version = kWatchdogVersion;

@@ -43,7 +43,19 @@ TEST(ConfigTest, DefaultsMatchTheSettingsTable) {
     EXPECT_EQ(c.clickhouse_database, "infrasage");
     EXPECT_EQ(c.watchdog_interval_seconds, 60u);
     EXPECT_DOUBLE_EQ(c.watchdog_z_threshold, 3.0);
+    EXPECT_EQ(c.watchdog_direction, "both");
+    EXPECT_DOUBLE_EQ(c.watchdog_min_deviation, 0.0);
+    EXPECT_EQ(c.watchdog_warmup_seconds, 86400u);
     EXPECT_NO_THROW(c.validate());
+}
+
+TEST(ConfigTest, WatchdogRulesAreRead) {
+    auto c = Config::load(envFrom({{"WATCHDOG_DIRECTION", "above"},
+                                   {"WATCHDOG_MIN_DEVIATION", "2.5"},
+                                   {"WATCHDOG_WARMUP_SECONDS", "0"}}));
+    EXPECT_EQ(c.watchdog_direction, "above");
+    EXPECT_DOUBLE_EQ(c.watchdog_min_deviation, 2.5);
+    EXPECT_EQ(c.watchdog_warmup_seconds, 0u);
 }
 
 TEST(ConfigTest, StrongProductionConfigurationStarts) {
@@ -121,6 +133,10 @@ TEST(ConfigTest, MalformedValuesAreRefusedWithTheirName) {
     EXPECT_EQ(bad("INFRASAGE_HTTP_WORKERS", "many"), "INFRASAGE_HTTP_WORKERS");
     EXPECT_EQ(bad("GATEWAY_TLS_ENABLED", "maybe"), "GATEWAY_TLS_ENABLED");
     EXPECT_EQ(bad("WATCHDOG_Z_SCORE_THRESHOLD", "-1"), "WATCHDOG_Z_SCORE_THRESHOLD");
+    EXPECT_EQ(bad("WATCHDOG_DIRECTION", "up"), "WATCHDOG_DIRECTION");
+    EXPECT_EQ(bad("WATCHDOG_MIN_DEVIATION", "-0.5"), "WATCHDOG_MIN_DEVIATION");
+    EXPECT_EQ(bad("WATCHDOG_MIN_DEVIATION", "nan"), "WATCHDOG_MIN_DEVIATION");
+    EXPECT_EQ(bad("WATCHDOG_WARMUP_SECONDS", "-1"), "WATCHDOG_WARMUP_SECONDS");
 }
 
 TEST(ConfigTest, TlsWithoutFilesIsRefused) {
