@@ -19,9 +19,12 @@ constexpr int64_t kDefaultStep = 60;
 constexpr int64_t kMaxPoints = 10000;
 constexpr int64_t kDefaultWindow = 3600;
 constexpr int64_t kEndOfDateTime = int64_t{1} << 32;  // first second a DateTime cannot hold
-// Steps before `since` fed to the ensemble (not returned), so the first returned points already
-// have a learned band: the ensemble's longest window is 64 points, its warm-up 30.
-constexpr int64_t kWarmupSteps = 64;
+// History before `since` fed to the ensemble (not returned), so the first returned points already
+// have a learned band: two days, so the seasonal envelope (yesterday's hours) and the local range
+// (~512 points) exist, within 64..2880 steps.
+constexpr int64_t kWarmupSeconds = 2 * 86400;
+constexpr int64_t kMinWarmupSteps = 64;
+constexpr int64_t kMaxWarmupSteps = 2880;
 
 struct Window {
     int64_t since = 0;  // aligned down to a multiple of the step
@@ -68,14 +71,16 @@ void handleMetricSeries(Services& s, const http::Request& req, http::Response& r
     request.metric_name = requiredParam(req, "metric_name");
     const Window w = window(s, req);
     request.step = w.step;
-    request.since = std::max<int64_t>(w.since - kWarmupSteps * w.step, 0);
+    const int64_t warmup_steps =
+        std::clamp<int64_t>(kWarmupSeconds / w.step, kMinWarmupSteps, kMaxWarmupSteps);
+    request.since = std::max<int64_t>(w.since - warmup_steps * w.step, 0);
     request.until = w.until;
     ctx.audit_resource = request.service_id + "/" + request.metric_name;
 
     storage::MetricSeriesQuery query(s.clickhouse, s.clickhouse.options().database);
     const auto buckets = query.buckets(tenancy::TenantScope::of(ctx.caller()), request);
 
-    detect::Ensemble ensemble;
+    detect::Ensemble ensemble(s.detection);
     auto points = nlohmann::json::array();
     for (const auto& bucket : buckets) {
         const auto out = ensemble.update({bucket.timestamp, bucket.value});

@@ -9,6 +9,7 @@
 #include "auth/AuthService.h"
 #include "auth/UserService.h"
 #include "common/Clock.h"
+#include "detect/Ensemble.h"
 #include "ingest/IngestService.h"
 #include "observability/Metrics.h"
 #include "storage/ClickHouseClient.h"
@@ -35,6 +36,9 @@ struct Services {
     const Clock& clock;
     std::string environment;  // development | production
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    // The Watchdog's detector configuration: the series endpoint draws the band with it.
+    detect::EnsembleOptions detection{};
+    bool engine_role = false;  // this process runs the Watchdog
 };
 
 }  // namespace infrasage::api

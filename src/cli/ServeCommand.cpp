@@ -16,6 +16,7 @@
 #include "cli/IdentityStack.h"
 #include "cli/SignalWatcher.h"
 #include "cli/WatchdogCommand.h"
+#include "cli/WatchdogEnsembleOptions.h"
 #include "common/PeriodicTask.h"
 #include "http/AuthenticationFilter.h"
 #include "http/AuthorizationFilter.h"
@@ -194,6 +195,8 @@ int runServe(const config::Config& cfg) {
                                audit_reader,
                                SystemClock::instance(),
                                cfg.production ? "production" : "development"};
+        services.detection = watchdogEnsembleOptions(cfg);
+        services.engine_role = cfg.watchdog_enabled;
 
         http::HttpServer server(serverOptions(cfg), metrics);
         server.addFilter(std::make_shared<http::AuthenticationFilter>(identity.authenticator()));

@@ -3,7 +3,7 @@
 // Layers, each in its own class:
 //   - RollingZScore (WATCHDOG_Z_SCORE_THRESHOLD): the expected value, the lower/upper band and
 //     z_score of every point (what charts draw), and the baseline on non-seasonal series;
-//   - SeasonalEnvelope: replaces that band by yesterday's half-hour envelope (weekday-shifted) on
+//   - SeasonalEnvelope: replaces that band by yesterday's hourly envelope (weekday-shifted) on
 //     series that show a daily rhythm, and scores seasonal violations;
 //   - RangeNovelty, LocalRangeNovelty, FlatlineDetector: score new extremes, excursions far
 //     outside recent behaviour, and abnormal flatlines.

@@ -134,7 +134,7 @@ bool SeasonalEnvelope::weeklyRhythm() const {
     return *hi - *lo > kWeeklyContrast * weekday_noise_;
 }
 
-// The envelope of a half-hour was learnt on the previous day; on a weekly series the level moves
+// The envelope of an hour was learnt on the previous day; on a weekly series the level moves
 // by the difference between today's and yesterday's weekday levels.
 double SeasonalEnvelope::weekdayShift(int64_t day) const {
     if (!weeklyRhythm()) {

@@ -1,5 +1,5 @@
 // detect/SeasonalEnvelope: the seasonal baseline. For each hour of the day it remembers the
-// [min, max] the series showed in that half-hour the last time (yesterday), shifted by the
+// [min, max] the series showed in that hour the last time (yesterday), shifted by the
 // day-of-week level difference when the series has a weekly rhythm; a value's residual is its
 // distance outside that envelope. The baseline is used only while the series shows the daily
 // period: envelopes narrow against the series' overall spread and residuals mostly zero.
@@ -29,7 +29,7 @@ class SeasonalEnvelope {
 
     struct Judgement {
         bool seasonal = false;  // the baseline is active for this series now
-        bool known = false;     // an envelope exists for this point's half-hour
+        bool known = false;     // an envelope exists for this point's hour
         double lower = 0.0;
         double upper = 0.0;
         double score = 0.0;  // 0.5 at 1.5 × the largest residual seen so far
@@ -57,7 +57,7 @@ class SeasonalEnvelope {
     double width_sum_ = 0.0;                     // sum of known envelopes' widths
     uint64_t known_slots_ = 0;
     int64_t first_timestamp_ = 0;
-    int64_t current_slot_ = -1;  // absolute half-hour index of the slot being filled
+    int64_t current_slot_ = -1;  // absolute hour index of the slot being filled
     int64_t current_day_ = -1;   // absolute day index
     double current_min_ = 0.0;
     double current_max_ = 0.0;

@@ -89,7 +89,7 @@ TEST(AnomalyWriterTest, EncodesRowBinaryInColumnOrder) {
     EXPECT_EQ(body.back(), '\0');
     EXPECT_EQ(body[body.size() - 8], '\x01');  // version 1, little-endian
     row.detected_at = -1;
-    EXPECT_THROW(AnomalyWriter::encode({row}), std::out_of_range);
+    EXPECT_THROW(AnomalyWriter::encode({row}), std::invalid_argument);
 }
 
 }  // namespace
