@@ -26,27 +26,36 @@ FeedStats SeriesStateTable::feed(const SeriesBatch& batch,
                                  std::vector<storage::AnomalyRow>& anomalies) {
     FeedStats stats;
     for (const auto& slice : batch.series) {
-        SeriesState* state = stateFor(slice.key);
-        if (state == nullptr) {
-            ++stats.dropped_series;
-            continue;
-        }
-        bool fed = false;
-        for (size_t i = slice.first; i < slice.first + slice.count; ++i) {
-            const detect::Point& point = batch.points[i];
-            if (point.timestamp <= state->last_bucket) {
-                continue;  // seen already (overlapping read or a re-run cycle)
-            }
-            auto output = state->detector.update(point);
-            state->last_bucket = point.timestamp;
-            ++stats.points;
-            fed = true;
-            if (output.is_anomaly) {
-                anomalies.push_back(makeAnomalyRow(slice.key, point, output));
-            }
-        }
-        stats.series += fed ? 1 : 0;
+        stats += feedSlice(batch, slice, anomalies);
     }
+    return stats;
+}
+
+FeedStats SeriesStateTable::feedSlice(const SeriesBatch& batch, const SeriesSlice& slice,
+                                      std::vector<storage::AnomalyRow>& anomalies,
+                                      std::vector<JudgedPoint>* judged) {
+    FeedStats stats;
+    SeriesState* state = stateFor(slice.key);
+    if (state == nullptr) {
+        stats.dropped_series = 1;
+        return stats;
+    }
+    for (size_t i = slice.first; i < slice.first + slice.count; ++i) {
+        const detect::Point& point = batch.points[i];
+        if (point.timestamp <= state->last_bucket) {
+            continue;  // seen already (overlapping read or a re-run cycle)
+        }
+        auto output = state->detector.update(point);
+        state->last_bucket = point.timestamp;
+        ++stats.points;
+        if (output.is_anomaly) {
+            anomalies.push_back(makeAnomalyRow(slice.key, point, output));
+        }
+        if (judged != nullptr) {
+            judged->push_back(JudgedPoint{point, output});
+        }
+    }
+    stats.series = stats.points > 0 ? 1 : 0;
     return stats;
 }
 

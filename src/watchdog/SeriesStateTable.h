@@ -11,7 +11,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "detect/DetectorOutput.h"
 #include "detect/Ensemble.h"
+#include "detect/Point.h"
 #include "storage/AnomalyTable.h"
 #include "watchdog/SeriesBatch.h"
 #include "watchdog/SeriesKey.h"
@@ -27,6 +29,20 @@ struct FeedStats {
     size_t series = 0;          // series that received at least one point
     size_t points = 0;          // points fed to detectors
     size_t dropped_series = 0;  // new series refused because the table is full
+
+    FeedStats& operator+=(const FeedStats& other) {
+        series += other.series;
+        points += other.points;
+        dropped_series += other.dropped_series;
+        return *this;
+    }
+};
+
+// One fed point and the Ensemble's judgement of it: what the multivariate layer needs to name the
+// metric of a joint anomaly and to fold its score (ServiceModelTable).
+struct JudgedPoint {
+    detect::Point point;
+    detect::DetectorOutput output;
 };
 
 class SeriesStateTable {
@@ -35,6 +51,11 @@ class SeriesStateTable {
 
     // Feeds each series' points in time order; appends a row per reported anomaly to `anomalies`.
     FeedStats feed(const SeriesBatch& batch, std::vector<storage::AnomalyRow>& anomalies);
+    // The same for one slice of `batch`; when `judged` is given, appends every point fed with its
+    // judgement (in time order).
+    FeedStats feedSlice(const SeriesBatch& batch, const SeriesSlice& slice,
+                        std::vector<storage::AnomalyRow>& anomalies,
+                        std::vector<JudgedPoint>* judged = nullptr);
 
     // Series whose last bucket is at or after `since`: those a cycle reading from `since` fed.
     size_t countFedSince(int64_t since) const;

@@ -26,7 +26,10 @@ WatchdogCycle::WatchdogCycle(WatchdogOptions options, SeriesSource& source, Anom
     : options_(std::move(options)),
       source_(source),
       sink_(sink),
-      table_(options_.ensemble, options_.max_series) {
+      table_(options_.ensemble, options_.max_series),
+      models_(ServiceModelTable::Options{options_.max_service_models, options_.max_service_metrics,
+                                         options_.ensemble.filter.cooldown_seconds,
+                                         options_.service_forest}) {
     if (options_.step_seconds <= 0 || options_.max_buckets_per_query <= 0 ||
         options_.lookback_seconds < options_.step_seconds) {
         throw std::invalid_argument(
@@ -60,6 +63,7 @@ int64_t WatchdogCycle::sinceFor(int64_t until) const {
 
 void WatchdogCycle::restore() {
     table_.clear();
+    models_.rollback();
     if (checkpoint_) {
         std::string reason;
         switch (checkpoint_->load(table_, &reason)) {
@@ -89,11 +93,45 @@ std::vector<storage::AnomalyRow> WatchdogCycle::readAndFeed(int64_t since, int64
         if (cancel != nullptr && cancel->load()) {
             throw CycleCancelled();
         }
-        auto stats = table_.feed(source_.read(from, std::min(until, from + chunk)), anomalies);
-        summary.points += stats.points;
-        summary.dropped_series += stats.dropped_series;
+        feedBatch(source_.read(from, std::min(until, from + chunk)), anomalies, summary);
     }
     return anomalies;
+}
+
+// The source orders series by (tenant, service, metric), so a service's slices are adjacent.
+void WatchdogCycle::feedBatch(const SeriesBatch& batch, std::vector<storage::AnomalyRow>& anomalies,
+                              CycleSummary& summary) {
+    const auto& slices = batch.series;
+    for (size_t first = 0; first < slices.size();) {
+        const SeriesKey& head = slices[first].key;
+        size_t end = first + 1;
+        while (end < slices.size() && slices[end].key.tenant_id == head.tenant_id &&
+               slices[end].key.service_id == head.service_id) {
+            ++end;
+        }
+        const size_t own_anomalies = anomalies.size();
+        // Single-metric services are offered too: a model whose other metrics had no point in
+        // this read still takes the row (the missing values are carried).
+        const bool multivariate = models_.enabled();
+        if (judged_.size() < end - first) {
+            judged_.resize(end - first);
+        }
+        metrics_.clear();
+        for (size_t i = first; i < end; ++i) {
+            auto& judged = judged_[i - first];
+            judged.clear();
+            auto stats =
+                table_.feedSlice(batch, slices[i], anomalies, multivariate ? &judged : nullptr);
+            summary.points += stats.points;
+            summary.dropped_series += stats.dropped_series;
+            metrics_.push_back(MetricJudgements{slices[i].key.metric_name, judged});
+        }
+        if (multivariate) {
+            summary.multivariate_anomalies +=
+                models_.feed(head.tenant_id, head.service_id, metrics_, anomalies, own_anomalies);
+        }
+        first = end;
+    }
 }
 
 CycleSummary WatchdogCycle::run(int64_t now, const std::atomic<bool>* cancel) {
@@ -112,6 +150,7 @@ CycleSummary WatchdogCycle::run(int64_t now, const std::atomic<bool>* cancel) {
     try {
         auto anomalies = readAndFeed(summary.since, summary.until, cancel, summary);
         sink_.write(anomalies);
+        models_.commit();
         summary.anomalies = anomalies.size();
     } catch (...) {
         restored_ = false;  // states ran ahead of what was written: reload before the next cycle
@@ -120,6 +159,8 @@ CycleSummary WatchdogCycle::run(int64_t now, const std::atomic<bool>* cancel) {
     summary.series = table_.countFedSince(summary.since);
     table_.setWatermark(summary.until);
     summary.evicted_series = table_.evictIdle(summary.until - options_.idle_evict_seconds);
+    models_.evictIdle(summary.until - options_.idle_evict_seconds);
+    summary.service_models = models_.size();
     summary.tracked_series = table_.size();
     if (checkpoint_) {
         // A failure here keeps the in-memory states (the anomalies are written); a crash before

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "detect/Ensemble.h"
+#include "detect/ServiceForest.h"
 #include "watchdog/ShardSpec.h"
 
 namespace infrasage::watchdog {
@@ -33,6 +34,13 @@ struct WatchdogOptions {
     size_t max_series = 2'000'000;
     // A series without a point for this long is forgotten (its state is relearned if it returns).
     int64_t idle_evict_seconds = int64_t{7} * 24 * 3600;
+    // Multivariate layer (ServiceModelTable): services with a forest at once (0 disables the
+    // layer; 0.2-1.7 MB of memory each, not checkpointed), and metrics per service model.
+    size_t max_service_models = 2000;
+    size_t max_service_metrics = 16;
+    // The forests' windows are counted in rows, one per step: the defaults (two days, retraining
+    // every 6 h, first training after a day) assume 60 s steps.
+    detect::ServiceForest::Options service_forest;
 };
 
 // The file of a shard's checkpoint under `<data_dir>/watchdog/`.
