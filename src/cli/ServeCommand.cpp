@@ -26,6 +26,7 @@
 #include "observability/Log.h"
 #include "storage/ClickHouseRowSink.h"
 #include "storage/RetentionJob.h"
+#include "storage/SampleTables.h"
 #include "storage/SchemaMigrations.h"
 #include "storage/Streams.h"
 #include "watchdog/AnomalyWriter.h"
@@ -124,6 +125,9 @@ std::map<std::string, int> telemetryRetention(const config::Config& cfg) {
     std::map<std::string, int> days;
     for (const auto& spec : storage::kTelemetryTables) {
         days[std::string(spec.table)] = static_cast<int>(cfg.retention_days);
+    }
+    for (const auto table : {storage::kSamplesTable, storage::kSpansTable}) {
+        days[std::string(table)] = static_cast<int>(cfg.retention_days);
     }
     days[std::string(storage::kAuditLogTable)] =
         std::max(kAuditRetentionDays, static_cast<int>(cfg.retention_days));

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "storage/AnomalyTable.h"
+#include "storage/SampleTables.h"
 #include "storage/SqlLiteral.h"
 #include "storage/Streams.h"
 
@@ -43,10 +44,18 @@ std::vector<std::string> anomalies(std::string_view database) {
     return {createAnomaliesTableSql(database)};
 }
 
+// Migration 4: narrow metric storage (series once, samples narrow) and OTLP spans
+// (storage/SampleTables explains why).
+std::vector<std::string> samplesAndSpans(std::string_view database) {
+    return {createSeriesTableSql(database), createSamplesTableSql(database),
+            createSpansTableSql(database)};
+}
+
 constexpr std::array kMigrations{
     Migration{1, "telemetry tables", &telemetryTables},
     Migration{2, "audit log", &auditLog},
     Migration{3, "anomalies", &anomalies},
+    Migration{4, "series, samples and spans", &samplesAndSpans},
 };
 
 }  // namespace
