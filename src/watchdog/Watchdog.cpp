@@ -51,6 +51,8 @@ void Watchdog::runOnce() {
              {"anomalies", summary.anomalies},
              {"tracked_series", summary.tracked_series},
              {"dropped_series", summary.dropped_series},
+             {"multivariate_anomalies", summary.multivariate_anomalies},
+             {"service_models", summary.service_models},
              {"cycle_ms", summary.cycle_ms}});
     } catch (const CycleCancelled&) {
         // Shutting down; the next start re-runs the cycle from the checkpoint.
