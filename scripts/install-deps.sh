@@ -9,7 +9,7 @@ PACKAGES=(
   libcli11-dev prometheus-cpp-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   libsodium-dev libsqlite3-dev libjwt-dev python3-jwt python3-yaml sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   clickhouse-server clickhouse-client
-  libsnappy-dev libprotobuf-dev protobuf-compiler
+  libsnappy-dev libprotobuf-dev protobuf-compiler libxxhash-dev
   prometheus prometheus-node-exporter victoria-metrics nodejs
   curl openssl ca-certificates procps python3
 )
