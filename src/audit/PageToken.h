@@ -1,7 +1,7 @@
 // audit/PageToken: the opaque cursor of GET /api/v1/audit pages. It names the last entry of a page
 // (timestamp_ms, event_id); the next page starts strictly after it in newest-first order. Encoded
-// as unpadded base64url so it travels in a query string as is; decoding validates every part,
-// since the token comes back from the client.
+// by common/CursorToken; decoding validates every part, since the token comes back from the
+// client.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // storage/AnomalyPageToken: the opaque cursor of GET /api/v1/anomalies pages. It names the last
 // anomaly of a page (detected_at, anomaly_id); the next page starts strictly after it in the
 // list's newest-first order, so anomalies detected meanwhile (newer) and status changes (same key)
-// neither shift nor repeat pages. Hex-encoded so it travels in a query string as is; decoding
-// validates every part, since the token comes back from the client.
+// neither shift nor repeat pages. Encoded by common/CursorToken; decoding validates every part,
+// since the token comes back from the client.
 #pragma once
 
 #include <cstdint>
