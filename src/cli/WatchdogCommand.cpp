@@ -32,6 +32,8 @@ nlohmann::json summaryJson(const watchdog::ShardSpec& shard, const watchdog::Cyc
             {"anomalies", s.anomalies},
             {"tracked_series", s.tracked_series},
             {"dropped_series", s.dropped_series},
+            {"multivariate_anomalies", s.multivariate_anomalies},
+            {"service_models", s.service_models},
             {"checkpoint_bytes", s.checkpoint_bytes},
             {"skipped", s.skipped},
             {"cycle_ms", s.cycle_ms}};
