@@ -1,6 +1,7 @@
 #include "api/AuditRecorder.h"
 
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "common/ApiError.h"
 #include "wal/WriteAheadLog.h"
@@ -16,6 +17,11 @@ bool isProbe(const http::Route& route) {
 
 std::string truncated(const std::string& s, std::size_t max) {
     return s.size() <= max ? s : s.substr(0, max);
+}
+
+// Successful requests of these actions become the per-key per-minute ingestion summary.
+bool summarisedAsIngestion(std::string_view action) {
+    return action == "telemetry.ingest" || action == "prometheus.write";
 }
 
 }  // namespace
@@ -40,7 +46,7 @@ void AuditRecorder::onComplete(const http::Route& route, const http::Request& re
     }
     const auto outcome = outcomeFor(res.status);
     const auto& p = ctx.principal;
-    if (p && route.policy.action == "telemetry.ingest" && outcome == audit::kAllowed) {
+    if (p && summarisedAsIngestion(route.policy.action) && outcome == audit::kAllowed) {
         log_.recordIngestion(p->tenant_id, p->actor, auth::actorTypeName(p->actor_type),
                              ctx.ingested_records, 1, ctx.client_ip);
         return;

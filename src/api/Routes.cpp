@@ -4,6 +4,7 @@
 #include "api/AuditHandlers.h"
 #include "api/IdentityHandlers.h"
 #include "api/OperationsHandlers.h"
+#include "api/PrometheusHandlers.h"
 #include "api/SeriesHandlers.h"
 #include "api/ServiceHandlers.h"
 #include "api/TelemetryHandlers.h"
@@ -55,6 +56,8 @@ std::vector<http::Route> buildRoutes(Services* s) {
          with(s, handleTelemetryOne)},
         {"POST", "/api/v1/telemetry/batch", users(Role::Operator, kIngest, "telemetry.ingest"),
          with(s, handleTelemetryBatch)},
+        {"POST", "/api/v1/prometheus/write", users(Role::Operator, kIngest, "prometheus.write"),
+         with(s, handlePrometheusWrite)},
 
         {"POST", "/api/v1/apikeys", users(Role::Admin, kFull, "apikey.create"),
          with(s, handleCreateApiKey)},

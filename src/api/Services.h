@@ -11,6 +11,8 @@
 #include "common/Clock.h"
 #include "detect/Ensemble.h"
 #include "ingest/IngestService.h"
+#include "ingest/RemoteWriteDecoder.h"
+#include "ingest/SampleIngestService.h"
 #include "observability/Metrics.h"
 #include "storage/ClickHouseClient.h"
 #include "tenancy/TenantService.h"
@@ -39,6 +41,9 @@ struct Services {
     // The Watchdog's detector configuration: the series endpoint draws the band with it.
     detect::EnsembleOptions detection{};
     bool engine_role = false;  // this process runs the Watchdog
+    // Sample ingestion (Prometheus remote write, OTLP metrics); null where not wired (tests).
+    ingest::SampleIngestService* samples = nullptr;
+    const ingest::RemoteWriteDecoder* remote_write = nullptr;
 };
 
 }  // namespace infrasage::api

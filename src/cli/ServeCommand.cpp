@@ -185,6 +185,11 @@ int runServe(const config::Config& cfg) {
 
         ingest::IngestService ingest(wal, ingest::IngestLimits{}, SystemClock::instance(), metrics,
                                      cfg.ingest_max_inflight);
+        ingest::SampleIngestService samples(wal, ingest::SampleLimits{}, SystemClock::instance(),
+                                            metrics, cfg.ingest_max_inflight);
+        ingest::RemoteWriteOptions remote_write_options;
+        remote_write_options.service_labels = cfg.prometheus_service_labels;
+        const ingest::RemoteWriteDecoder remote_write(remote_write_options);
         api::ReadinessProbe readiness(clickhouse, wal);
         api::Services services{ingest,
                                clickhouse,
@@ -201,6 +206,8 @@ int runServe(const config::Config& cfg) {
                                cfg.production ? "production" : "development"};
         services.detection = watchdogEnsembleOptions(cfg);
         services.engine_role = cfg.watchdog_enabled;
+        services.samples = &samples;
+        services.remote_write = &remote_write;
 
         http::HttpServer server(serverOptions(cfg), metrics);
         server.addFilter(std::make_shared<http::AuthenticationFilter>(identity.authenticator()));

@@ -133,6 +133,29 @@ void parseListen(const std::string& listen, Config& cfg) {
     cfg.listen_port = static_cast<uint16_t>(port);
 }
 
+// A comma-separated list of label names, blanks around names ignored, at least one name.
+std::vector<std::string> labelList(std::string_view setting, std::string_view value) {
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        auto comma = value.find(',', start);
+        auto item =
+            value.substr(start, comma == std::string_view::npos ? value.npos : comma - start);
+        auto first = item.find_first_not_of(" \t");
+        auto last = item.find_last_not_of(" \t");
+        if (first == std::string_view::npos) {
+            throw ConfigError(std::string(setting),
+                              "empty label name in '" + std::string(value) + "'");
+        }
+        names.emplace_back(item.substr(first, last - first + 1));
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return names;
+}
+
 }  // namespace
 
 EnvLookup processEnvironment() {
@@ -176,6 +199,8 @@ Config Config::load(const EnvLookup& env) {
     c.http_read_timeout_seconds = r.number<unsigned>("INFRASAGE_HTTP_READ_TIMEOUT_SECONDS", 1);
     c.http_idle_timeout_seconds = r.number<unsigned>("INFRASAGE_HTTP_IDLE_TIMEOUT_SECONDS", 1);
     c.ingest_max_inflight = r.number<unsigned>("INFRASAGE_INGEST_MAX_INFLIGHT", 1);
+    c.prometheus_service_labels =
+        labelList("PROMETHEUS_SERVICE_LABELS", r.str("PROMETHEUS_SERVICE_LABELS"));
     c.wal_max_bytes = r.number<uint64_t>("INFRASAGE_WAL_MAX_BYTES", 1024);
     c.wal_segment_bytes = r.number<uint64_t>("INFRASAGE_WAL_SEGMENT_BYTES", 4096);
     c.flush_rows = r.number<unsigned>("INFRASAGE_FLUSH_ROWS", 1);

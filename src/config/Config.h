@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace infrasage::config {
 
@@ -57,6 +58,7 @@ struct Config {
     unsigned http_read_timeout_seconds = 0;
     unsigned http_idle_timeout_seconds = 0;
     unsigned ingest_max_inflight = 0;
+    std::vector<std::string> prometheus_service_labels;  // service_id from the first present
     uint64_t wal_max_bytes = 0;
     uint64_t wal_segment_bytes = 0;
     unsigned flush_rows = 0;

@@ -48,6 +48,9 @@ constexpr std::array kSettings{
     SettingSpec{
         "INFRASAGE_INGEST_MAX_INFLIGHT", "32",
         "Concurrent ingestion requests; beyond it 503 overloaded (health checks unaffected)."},
+    SettingSpec{"PROMETHEUS_SERVICE_LABELS", "service,job",
+                "Prometheus remote write: labels tried in order for service_id (the first "
+                "present wins, else \"unknown\"); that label is not kept among the attributes."},
     SettingSpec{"INFRASAGE_WAL_MAX_BYTES", "1073741824",
                 "Disk cap for data not yet in ClickHouse; beyond it ingestion answers 503."},
     SettingSpec{"INFRASAGE_WAL_SEGMENT_BYTES", "67108864", "Write-ahead log segment size."},
