@@ -1,7 +1,12 @@
 // storage/MetricSeriesQuery: one metric series of a tenant read back for charts — the average of
 // `value` per fixed step, buckets aligned to multiples of the step (so the same step always gives
-// the same bucket boundaries), oldest first. The SELECT is built by storage/TenantQuery from the
-// caller's TenantScope.
+// the same bucket boundaries), oldest first. A series is (service_id, metric_name) whichever form
+// its points were stored in: wide rows (`infrasage_metrics`, the JSON endpoint) and narrow samples
+// (`infrasage_samples` of the `infrasage_series` with that service and metric name; remote write
+// and OTLP) are averaged together, weighted by their point counts. Every label set of the metric
+// name counts (PRODUCT.md §4: the series is the metric name, not the label set). The SELECT is
+// built by storage/TenantQuery from the caller's TenantScope; each table read carries the tenant
+// condition.
 // Depends on: storage/ClickHouseClient, storage/TenantQuery.
 #pragma once
 
@@ -37,6 +42,9 @@ class MetricSeriesQuery {
     // fails, std::invalid_argument for step <= 0.
     std::vector<SeriesBucket> buckets(const tenancy::TenantScope& scope,
                                       const SeriesRequest& request);
+
+    // The statement buckets() sends (exposed for tests).
+    std::string querySql(const tenancy::TenantScope& scope, const SeriesRequest& request) const;
 
   private:
     ClickHouseClient& client_;

@@ -2,9 +2,11 @@
 
 #include <array>
 #include <map>
+#include <utility>
 
 #include "storage/AnomalyTable.h"
 #include "storage/RowBinaryReader.h"
+#include "storage/SampleTables.h"
 #include "storage/TelemetryTables.h"
 #include "storage/TenantQuery.h"
 
@@ -27,12 +29,29 @@ constexpr char kStateColumns[] =
 ServiceCatalog::ServiceCatalog(ClickHouseClient& client, std::string database)
     : client_(client), database_(std::move(database)) {}
 
+// Narrow services: the series that have samples since `since` (found by the samples' primary key
+// prefix and time partitions), then their service ids from the series table.
+std::string ServiceCatalog::servicesSql(const tenancy::TenantScope& scope, int64_t since) const {
+    TenantQuery wide(scope, database_, tableSpec(TelemetryType::Metric).table);
+    wide.select("service_id").whereSince("timestamp", since).groupBy("service_id");
+
+    TenantQuery active(scope, database_, kSamplesTable);
+    active.select("series_id").whereSince("timestamp", since);
+    TenantQuery narrow(scope, database_, kSeriesTable);
+    narrow.select("service_id").whereIn("series_id", active).groupBy("service_id");
+
+    std::vector<TenantQuery> parts;
+    parts.push_back(std::move(wide));
+    parts.push_back(std::move(narrow));
+    auto query = TenantQuery::unionAll(scope, std::move(parts));
+    query.select("service_id").groupBy("service_id").orderBy("service_id");
+    query.limit(kMaxServices + 1).format("RowBinary");
+    return query.str();
+}
+
 std::vector<std::string> ServiceCatalog::servicesSince(const tenancy::TenantScope& scope,
                                                        int64_t since) {
-    TenantQuery query(scope, database_, tableSpec(TelemetryType::Metric).table);
-    query.select("service_id").whereSince("timestamp", since).groupBy("service_id");
-    query.orderBy("service_id").limit(kMaxServices + 1).format("RowBinary");
-    const std::string body = client_.query(query.str());
+    const std::string body = client_.query(servicesSql(scope, since));
     RowBinaryReader in(body);
     std::vector<std::string> services;
     while (!in.atEnd()) {

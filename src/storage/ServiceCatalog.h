@@ -1,7 +1,9 @@
 // storage/ServiceCatalog: a tenant's services — every service_id that sent metrics since a given
-// time — each with its anomaly state: how many anomalies are open, the worst open severity and
-// the most recently detected anomaly. Both SELECTs are built by storage/TenantQuery from the
-// caller's TenantScope; anomalies are read FINAL (latest status of each).
+// time, as wide rows (`infrasage_metrics`) or as narrow samples (`infrasage_samples` of a series
+// in `infrasage_series`) — each with its anomaly state: how many anomalies are open, the worst
+// open severity and the most recently detected anomaly. Both SELECTs are built by
+// storage/TenantQuery from the caller's TenantScope, every table read with the tenant condition;
+// anomalies are read FINAL (latest status of each).
 // Depends on: storage/ClickHouseClient, storage/TenantQuery.
 #pragma once
 
@@ -44,6 +46,9 @@ class ServiceCatalog {
 
     // Services with metrics at or after `since` (unix seconds). Throws ClickHouseError.
     ServiceList list(const tenancy::TenantScope& scope, int64_t since);
+
+    // The statement that finds the services (exposed for tests).
+    std::string servicesSql(const tenancy::TenantScope& scope, int64_t since) const;
 
   private:
     std::vector<std::string> servicesSince(const tenancy::TenantScope& scope, int64_t since);

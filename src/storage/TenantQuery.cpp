@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace infrasage::storage {
 
@@ -18,9 +19,41 @@ int64_t clampToDateTime(int64_t unix_seconds) {
 
 TenantQuery::TenantQuery(const tenancy::TenantScope& scope, std::string_view database,
                          std::string_view table)
-    : from_(quoteQualified(database, table)) {
+    : TenantQuery(scope, quoteQualified(database, table)) {
+    if (tenant_) {
+        conditions_.push_back(SqlBuilder("tenant_id = ").string(*tenant_).str());
+    }
+}
+
+TenantQuery::TenantQuery(const tenancy::TenantScope& scope, std::string from)
+    : from_(std::move(from)) {
     if (!scope.allTenants()) {
-        conditions_.push_back(SqlBuilder("tenant_id = ").string(scope.tenantId()).str());
+        tenant_ = scope.tenantId();
+    }
+}
+
+TenantQuery TenantQuery::unionAll(const tenancy::TenantScope& scope,
+                                  std::vector<TenantQuery> parts) {
+    if (parts.empty()) {
+        throw std::logic_error("TenantQuery: UNION ALL of nothing");
+    }
+    std::string from = "(";
+    TenantQuery out(scope, std::string());
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        out.checkNestable(parts[i]);
+        from += i == 0 ? "" : " UNION ALL ";
+        from += parts[i].str();
+    }
+    out.from_ = std::move(from) + ')';
+    return out;
+}
+
+void TenantQuery::checkNestable(const TenantQuery& other) const {
+    if (other.tenant_ != tenant_) {
+        throw std::logic_error("TenantQuery: a nested query of another tenant scope");
+    }
+    if (other.format_) {
+        throw std::logic_error("TenantQuery: a nested query with a FORMAT");
     }
 }
 
@@ -71,6 +104,12 @@ TenantQuery& TenantQuery::whereUntil(SqlFragment column, int64_t unix_seconds) {
 
 TenantQuery& TenantQuery::where(const SqlBuilder& condition) {
     conditions_.push_back(condition.str());
+    return *this;
+}
+
+TenantQuery& TenantQuery::whereIn(SqlFragment column, const TenantQuery& subquery) {
+    checkNestable(subquery);
+    conditions_.push_back(SqlBuilder().sql(column).sql(" IN (").str() + subquery.str() + ')');
     return *this;
 }
 

@@ -3,6 +3,9 @@
 // super_admin can obtain, omits it), so a query on tenant data cannot be built without the tenant
 // condition. Columns, expressions and ordering are compile-time SqlFragments; values reach the SQL
 // only as SqlBuilder literals. Handlers never write SQL for tenant tables themselves.
+// Queries that read more than one table compose TenantQueries of the same tenant: an IN subquery
+// (whereIn) or a UNION ALL of several (unionAll), so every table read carries its own tenant
+// condition; composing queries of two different tenants is refused.
 // Depends on: storage/SqlLiteral, tenancy/TenantScope (header only).
 #pragma once
 
@@ -37,17 +40,33 @@ class TenantQuery {
     TenantQuery& whereUntil(SqlFragment column, int64_t unix_seconds);
     // Any other condition, built from constants and literals only (SqlBuilder guarantees that).
     TenantQuery& where(const SqlBuilder& condition);
+    // `column IN (subquery)`, e.g. the series ids of one metric name. The subquery keeps its own
+    // tenant condition. Throws std::logic_error when `subquery` belongs to another tenant (or
+    // scope kind) than this query, or has a FORMAT.
+    TenantQuery& whereIn(SqlFragment column, const TenantQuery& subquery);
     TenantQuery& groupBy(SqlFragment keys);
     TenantQuery& orderBy(SqlFragment order);
     TenantQuery& limit(uint64_t rows);
     // Output format keyword such as RowBinary or TabSeparated.
     TenantQuery& format(std::string_view keyword);
 
+    // A query over `SELECT ... FROM (part UNION ALL part ...)`: one result from several tables.
+    // Each part is a TenantQuery of `scope`'s tenant selecting the same column types in the same
+    // order (ClickHouse matches UNION ALL columns by position); the tenant condition is inside
+    // each part, so the outer query adds none. Throws std::logic_error for no parts, a part of
+    // another tenant, or a part with a FORMAT.
+    static TenantQuery unionAll(const tenancy::TenantScope& scope, std::vector<TenantQuery> parts);
+
     // The statement. Throws std::logic_error when select() was not called.
     std::string str() const;
 
   private:
-    std::string from_;  // `db`.`table`
+    TenantQuery(const tenancy::TenantScope& scope, std::string from);
+    // Throws std::logic_error unless `other` may be nested in this query (same tenant, no FORMAT).
+    void checkNestable(const TenantQuery& other) const;
+
+    std::optional<std::string> tenant_;  // nullopt for an all-tenants scope
+    std::string from_;                   // `db`.`table`, or a parenthesised UNION ALL
     bool final_ = false;
     std::optional<std::string> columns_;
     std::vector<std::string> conditions_;  // joined with AND; the tenant condition first

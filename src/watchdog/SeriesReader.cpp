@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 
+#include "storage/SampleTables.h"
 #include "storage/TelemetryTables.h"
 
 namespace infrasage::watchdog {
@@ -65,6 +66,26 @@ class RowBinaryCursor {
     size_t offset_ = 0;
 };
 
+// `toUInt32(intDiv(toUInt32(timestamp), step) * step) AS t`: the bucket start.
+void appendBucket(storage::SqlBuilder& sql, int64_t step) {
+    sql.sql("toUInt32(intDiv(toUInt32(timestamp), ")
+        .integer(step)
+        .sql(") * ")
+        .integer(step)
+        .sql(") AS t");
+}
+
+// Conditions on `timestamp` itself (not on an expression of it), so ClickHouse prunes the daily
+// partitions and uses the primary key. Non-finite values are left out: one NaN would poison the
+// bucket's average.
+void appendWindow(storage::SqlBuilder& sql, int64_t since, int64_t until) {
+    sql.sql(" WHERE timestamp >= toDateTime(")
+        .integer(since)
+        .sql(") AND timestamp < toDateTime(")
+        .integer(until)
+        .sql(") AND isFinite(value)");
+}
+
 }  // namespace
 
 SeriesReader::SeriesReader(storage::ClickHouseClient& client, ShardSpec shard, int64_t step_seconds)
@@ -74,23 +95,45 @@ SeriesReader::SeriesReader(storage::ClickHouseClient& client, ShardSpec shard, i
     }
 }
 
-// Conditions on `timestamp` itself (not on an expression of it), so ClickHouse prunes the daily
-// partitions and uses the primary key. Non-finite values are left out: one NaN would poison the
-// bucket's average.
+// Each source returns sum and count per (series, bucket); the outer query adds them up, so a bucket
+// with points in both forms is one point, the average over all of them. The narrow side
+// aggregates samples per (tenant, series id, bucket) before the join (fewer rows to join), and
+// joins a de-duplicated series side (series rows may repeat): ALL INNER JOIN against unique
+// right-hand keys is one match per sample row in 18.16 and in current releases alike (where ANY
+// INNER JOIN would also collapse the left side's repeated keys). UNION ALL matches columns by
+// position; both sides return (String, String, String, UInt32, Float64, UInt64).
 std::string SeriesReader::querySql(int64_t since, int64_t until) const {
+    const std::string& db = client_.options().database;
     storage::SqlBuilder sql(
-        "SELECT tenant_id, service_id, metric_name, toUInt32(intDiv(toUInt32("
-        "timestamp), ");
-    sql.integer(step_).sql(") * ").integer(step_).sql(") AS t, avg(value) AS v FROM ");
-    sql.qualified(client_.options().database,
-                  storage::tableSpec(storage::TelemetryType::Metric).table);
-    sql.sql(" WHERE timestamp >= toDateTime(")
-        .integer(since)
-        .sql(") AND timestamp < toDateTime(")
-        .integer(until)
-        .sql(") AND isFinite(value)");
+        "SELECT tenant_id, service_id, metric_name, t, sum(s) / sum(c) AS v FROM ("
+        "SELECT tenant_id, service_id, metric_name, ");
+    appendBucket(sql, step_);
+    sql.sql(", sum(value) AS s, count() AS c FROM ");
+    sql.qualified(db, storage::tableSpec(storage::TelemetryType::Metric).table);
+    appendWindow(sql, since, until);
     shard_.appendCondition(sql);
     sql.sql(
+        " GROUP BY tenant_id, service_id, metric_name, t"
+        " UNION ALL "
+        "SELECT tenant_id, series_service AS service_id, series_metric AS metric_name, t, s, c "
+        "FROM (SELECT tenant_id, series_id, ");
+    appendBucket(sql, step_);
+    sql.sql(", sum(value) AS s, count() AS c FROM ");
+    sql.qualified(db, storage::kSamplesTable);
+    appendWindow(sql, since, until);
+    sql.sql(
+        " GROUP BY tenant_id, series_id, t) ALL INNER JOIN (SELECT tenant_id, series_id, "
+        "any(service_id) AS series_service, any(metric_name) AS series_metric FROM ");
+    sql.qualified(db, storage::kSeriesTable);
+    if (!shard_.whole()) {
+        // A series row's service and metric name never change (they are part of its
+        // fingerprint), so filtering before de-duplicating keeps whole series. (The aggregates
+        // have names of their own: 18.16 would read an alias `service_id` here as any(...).)
+        sql.sql(" WHERE 1");
+        shard_.appendCondition(sql);
+    }
+    sql.sql(
+        " GROUP BY tenant_id, series_id) USING (tenant_id, series_id))"
         " GROUP BY tenant_id, service_id, metric_name, t"
         " ORDER BY tenant_id, service_id, metric_name, t FORMAT RowBinary");
     return std::move(sql).take();

@@ -1,7 +1,14 @@
-// watchdog/SeriesReader: reads one shard's per-interval aggregates from the metrics table — one
-// query per call, avg(value) per (tenant_id, service_id, metric_name, bucket), RowBinary parsed
-// here. A system reader: it reads every tenant at once and keeps tenant_id on every series, so
-// nothing downstream can mix tenants.
+// watchdog/SeriesReader: reads one shard's per-interval aggregates — one query per call, the
+// average value per (tenant_id, service_id, metric_name, bucket), RowBinary parsed here. A series
+// is that triple whichever form its points were stored in: wide rows (`infrasage_metrics`, the
+// JSON endpoint) and narrow samples (`infrasage_samples`, remote write and OTLP, whose service and
+// metric name come from their `infrasage_series` row) meet in one point per bucket, averaged over
+// all their points. Every label set of a metric name is averaged into that one series (PRODUCT.md
+// §4: the product's series is the metric name, not the label set). Both forms are split across
+// shards by the same cityHash64(tenant_id, service_id, metric_name), so a series lands on the same
+// shard in either form. A system reader: it reads every tenant at once and keeps tenant_id on
+// every series (narrow samples join their series on (tenant_id, series_id)), so nothing
+// downstream can mix tenants.
 #pragma once
 
 #include <cstdint>

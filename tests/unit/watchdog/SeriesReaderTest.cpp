@@ -85,5 +85,51 @@ TEST(SeriesReaderTest, QueryReadsClosedBucketsOfItsShardOnly) {
     EXPECT_NE(sql.find("FORMAT RowBinary"), std::string::npos);
 }
 
+size_t occurrences(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+
+// The narrow form: samples in the same window, joined to their (de-duplicated) series, split by
+// the same hash as the wide rows, and summed with them into one point per bucket.
+TEST(SeriesReaderTest, QueryAddsNarrowSamplesJoinedToTheirSeries) {
+    storage::ClickHouseOptions options;
+    options.database = "infra";
+    storage::ClickHouseClient client(options);
+    auto sql = SeriesReader(client, ShardSpec(2, 3), 60).querySql(1700000040, 1700003640);
+    EXPECT_NE(sql.find("FROM `infra`.`infrasage_samples` WHERE timestamp >= "
+                       "toDateTime(1700000040) AND timestamp < toDateTime(1700003640) AND "
+                       "isFinite(value)"),
+              std::string::npos)
+        << sql;
+    EXPECT_NE(sql.find("ALL INNER JOIN (SELECT tenant_id, series_id, any(service_id) AS "
+                       "series_service, any(metric_name) AS series_metric FROM "
+                       "`infra`.`infrasage_series` WHERE 1 AND cityHash64"),
+              std::string::npos)
+        << sql;
+    EXPECT_NE(sql.find("GROUP BY tenant_id, series_id) USING (tenant_id, series_id)"),
+              std::string::npos)
+        << sql;
+    EXPECT_EQ(occurrences(sql, "cityHash64(tenant_id, service_id, metric_name) % 3 = 2"), 2u)
+        << sql;
+    EXPECT_EQ(occurrences(sql, " UNION ALL "), 1u) << sql;
+    EXPECT_NE(sql.find("sum(s) / sum(c) AS v"), std::string::npos) << sql;
+    EXPECT_EQ(sql.find("ANY "), std::string::npos) << sql;  // ANY INNER differs across versions
+}
+
+TEST(SeriesReaderTest, WholeSpaceHasNoShardCondition) {
+    storage::ClickHouseOptions options;
+    options.database = "infra";
+    storage::ClickHouseClient client(options);
+    auto sql = SeriesReader(client, ShardSpec(), 60).querySql(1700000040, 1700003640);
+    EXPECT_EQ(sql.find("cityHash64"), std::string::npos) << sql;
+    EXPECT_NE(sql.find("FROM `infra`.`infrasage_series` GROUP BY tenant_id, series_id"),
+              std::string::npos)
+        << sql;
+}
+
 }  // namespace
 }  // namespace infrasage::watchdog
