@@ -54,6 +54,7 @@ const std::map<std::string, std::string> kExpected = {
     {"GET /api/v1/telemetry-types", "U......."},
     {"POST /api/v1/telemetry", "UF....F."},
     {"POST /api/v1/telemetry/batch", "UF....F."},
+    {"POST /api/v1/prometheus/write", "UF....F."},
     {"POST /api/v1/apikeys", "UFF..FF."},
     {"GET /api/v1/apikeys", "UFF..FF."},
     {"GET /api/v1/apikeys/{key_id}", "UFF..FF."},
