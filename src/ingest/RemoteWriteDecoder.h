@@ -10,8 +10,9 @@
 // machine decoding remote-write payloads costs 0.92 CPU-s per million samples with libprotobuf vs
 // 0.18 with a zero-copy reader (TECH-NOTES), more than ClickHouse's whole narrow-row insert;
 // bench/micro_remote_write.cpp measures this reader against classes generated from
-// proto/prometheus/remote.proto (numbers in bench/README.md). The reader is zero-copy: label
-// names and values are views into the decompressed buffer, held by DecodedWriteRequest.
+// proto/prometheus/remote.proto, per million samples of node-exporter shape on one thread: snappy
+// alone 0.020 CPU-s, snappy + this reader 0.094, snappy + libprotobuf 0.35. The reader is
+// zero-copy: label names and values are views into the decompressed buffer (DecodedWriteRequest).
 //
 // Wire rules: WriteRequest{timeseries=1 {labels=1 {name=1, value=2}, samples=2 {value=1 double,
 // timestamp=2 int64}}}; every other field (metadata=3, exemplars, histograms, future fields) is
