@@ -7,8 +7,6 @@
 // --dump-rowbinary writes the very same rows as ClickHouse RowBinary for that reference.
 #include <fmt/format.h>
 #include <httplib.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -24,18 +22,17 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "LoadSupport.h"
 #include "storage/ClickHouseClient.h"
 
 namespace infrasage::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 struct Options {
@@ -52,10 +49,7 @@ struct Options {
     std::string api_key;  // sent as X-API-Key when set
     std::string dump_rowbinary;
     bool wait_delivered = false;
-    std::string clickhouse_url;
-    std::string clickhouse_user;
-    std::string clickhouse_password_file;
-    std::string clickhouse_database;
+    ClickHouseArgs clickhouse;
     double wait_timeout_s = 300;
 };
 
@@ -219,51 +213,6 @@ void dumpRowBinary(const Options& o, const std::vector<Record>& records,
     }
 }
 
-// utime + stime of a process from /proc/PID/stat, in seconds.
-double processCpuSeconds(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(in, line)) {
-        throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
-    }
-    // Fields after the command name (which may contain spaces) start at state = field 3.
-    std::istringstream rest(line.substr(line.rfind(')') + 2));
-    std::string field;
-    uint64_t utime = 0;
-    uint64_t stime = 0;
-    for (int index = 3; rest >> field; ++index) {
-        if (index == 14) {
-            utime = std::stoull(field);
-        } else if (index == 15) {
-            stime = std::stoull(field);
-            break;
-        }
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// CPU this load generator spent (it shares the cores with the server and ClickHouse).
-double ownCpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// Peak resident set size (VmHWM) in MiB.
-double processPeakRssMb(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) {
-            return static_cast<double>(std::stoull(line.substr(6))) / 1024.0;
-        }
-    }
-    return 0;
-}
-
 struct ConnectionResult {
     std::vector<double> latencies_ms;
     std::size_t records_ok = 0;
@@ -316,51 +265,6 @@ ConnectionResult sendShare(const Options& o, const std::vector<std::string>& bod
         }
     }
     return result;
-}
-
-double percentile(std::vector<double>& sorted, double p) {
-    if (sorted.empty()) {
-        return 0;
-    }
-    const auto rank = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-    return sorted[std::min(rank, sorted.size() - 1)];
-}
-
-std::string readFileTrimmed(const std::string& path) {
-    std::ifstream in(path);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-        text.pop_back();
-    }
-    return text;
-}
-
-storage::ClickHouseOptions clickHouseOptions(const Options& o) {
-    storage::ClickHouseOptions ch;
-    ch.url = o.clickhouse_url;
-    ch.user = o.clickhouse_user;
-    ch.password = readFileTrimmed(o.clickhouse_password_file);
-    ch.database = o.clickhouse_database;
-    return ch;
-}
-
-// Polls count() until `expected` rows are visible; returns the instant they were.
-Clock::time_point waitDelivered(storage::ClickHouseClient& client, const Options& o,
-                                std::size_t expected) {
-    const auto deadline =
-        Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.wait_timeout_s * 1000));
-    std::size_t seen = 0;
-    while (Clock::now() < deadline) {
-        seen = std::stoull(client.query("SELECT count() FROM infrasage_metrics"));
-        if (seen >= expected) {
-            return Clock::now();
-        }
-        // Short enough to add little to the measured time, cheap for ClickHouse (count() of a
-        // MergeTree reads part metadata only).
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    throw std::runtime_error(
-        fmt::format("only {} of {} rows visible after {} s", seen, expected, o.wait_timeout_s));
 }
 
 int run(const Options& o) {
@@ -418,8 +322,9 @@ int run(const Options& o) {
     auto finished = acked;
     std::optional<storage::ClickHouseClient> clickhouse;
     if (o.wait_delivered) {
-        clickhouse.emplace(clickHouseOptions(o));
-        finished = waitDelivered(*clickhouse, o, total.records_ok);
+        clickhouse.emplace(o.clickhouse.options());
+        finished =
+            waitRowCount(*clickhouse, "infrasage_metrics", total.records_ok, o.wait_timeout_s);
     }
     const double server_cpu =
         o.server_pid ? processCpuSeconds(o.server_pid) - server_cpu_before : 0;
@@ -499,17 +404,13 @@ int main(int argc, char** argv) {
                    "Write the same records as ClickHouse RowBinary (infrasage_metrics columns)");
     app.add_flag("--wait-delivered", o.wait_delivered,
                  "After sending, wait until all rows are visible in ClickHouse");
-    app.add_option("--clickhouse-url", o.clickhouse_url)->envname("CLICKHOUSE_URL");
-    app.add_option("--clickhouse-user", o.clickhouse_user)->envname("CLICKHOUSE_USER");
-    app.add_option("--clickhouse-password-file", o.clickhouse_password_file)
-        ->envname("CLICKHOUSE_PASSWORD_FILE");
-    app.add_option("--clickhouse-database", o.clickhouse_database)->envname("CLICKHOUSE_DATABASE");
+    o.clickhouse.addTo(app);
     app.add_option("--wait-timeout", o.wait_timeout_s, "Seconds to wait for delivery");
     CLI11_PARSE(app, argc, argv);
     if (o.base_time == 0) {
         o.base_time = static_cast<int64_t>(std::time(nullptr));
     }
-    if (o.wait_delivered && (o.clickhouse_url.empty() || o.clickhouse_database.empty())) {
+    if (o.wait_delivered && !o.clickhouse.complete()) {
         std::cerr << "--wait-delivered needs --clickhouse-url and --clickhouse-database\n";
         return 2;
     }

@@ -25,7 +25,9 @@
 #        KEEP_TMP=1 (keep server logs).
 set -euo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_NAME=run_auth_overhead_bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "${REPO_ROOT}"
 BUILD_DIR="${BUILD_DIR:-build}"
 AFTER_BIN="${BUILD_DIR}/infrasage"
@@ -39,12 +41,6 @@ SERIES="${SERIES:-1000}"
 SEED="${SEED:-42}"
 RATE_LIMIT_RPS="${RATE_LIMIT_RPS:-1000000}"
 TENANT="bench"
-export CLICKHOUSE_INSTANCE="${CLICKHOUSE_INSTANCE:-test}"
-case "${CLICKHOUSE_INSTANCE}" in
-test) CH_DIR=.data/clickhouse-test ;;
-dev) CH_DIR=.data/clickhouse ;;
-*) echo "run_auth_overhead_bench.sh: CLICKHOUSE_INSTANCE must be test or dev" >&2 && exit 2 ;;
-esac
 
 for bin in "${AFTER_BIN}" "${LOAD_INGEST}" "${BEFORE_BIN}"; do
     [[ -x "${bin}" ]] || {
@@ -53,11 +49,7 @@ for bin in "${AFTER_BIN}" "${LOAD_INGEST}" "${BEFORE_BIN}"; do
     }
 done
 
-log() { echo "run_auth_overhead_bench: $*" >&2; }
-
-scripts/clickhouse.sh start >&2
-eval "$(scripts/clickhouse.sh env)"
-CH_PID="$(tr -dc '0-9' <"${CH_DIR}/clickhouse-server.pid")"
+bench_clickhouse_start
 
 TMP="$(mktemp -d /tmp/infrasage-authbench.XXXXXX)"
 RUN_ID="$(date +%s)_$$"
@@ -65,21 +57,13 @@ SERVER_PID=""
 PERF_PID=""
 DB=""
 
-ch_http() { # one statement over HTTP, credentials in headers
-    curl -fsS "${CLICKHOUSE_URL}/" -H "X-ClickHouse-User: ${CLICKHOUSE_USER}" \
-        -H "X-ClickHouse-Key: $(tr -d '\n' <"${CLICKHOUSE_PASSWORD_FILE}")" --data-binary "$1"
-}
-
 stop_server() {
     if [[ -n "${PERF_PID}" ]] && kill -0 "${PERF_PID}" 2>/dev/null; then
         kill -INT "${PERF_PID}" 2>/dev/null || true
         wait "${PERF_PID}" 2>/dev/null || true
     fi
     PERF_PID=""
-    if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
-        kill -TERM "${SERVER_PID}" 2>/dev/null || true
-        wait "${SERVER_PID}" 2>/dev/null || true
-    fi
+    stop_pid "${SERVER_PID}"
     SERVER_PID=""
     if [[ -n "${DB}" ]]; then
         ch_http "DROP DATABASE IF EXISTS ${DB}" >/dev/null 2>&1 || true
@@ -96,29 +80,6 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-
-wait_merges_idle() {
-    for _ in $(seq 1 300); do
-        [[ "$(ch_http 'SELECT count() FROM system.merges')" == 0 ]] && return 0
-        sleep 0.1
-    done
-    log "merges still running after 30 s; continuing"
-}
-
-wait_port() { # server log file → port, once /readyz answers
-    local logf="$1" port=""
-    for _ in $(seq 1 200); do
-        port="$(grep -o '"address":"127.0.0.1:[0-9]*"' "${logf}" | head -n1 | grep -o '[0-9]*"$' | tr -d '"' || true)"
-        [[ -n "${port}" ]] && curl -fsS "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1 && {
-            echo "${port}"
-            return 0
-        }
-        kill -0 "${SERVER_PID}" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "${logf}" >&2
-    return 1
-}
 
 # One run: side = before | after, n = run number. Prints load_ingest's JSON with the side added.
 run_one() {
@@ -144,7 +105,7 @@ run_one() {
         INFRASAGE_DATA_DIR="${data}" CLICKHOUSE_DATABASE="${DB}" \
         "${bin}" serve >"${data}/server.log" 2>&1 &
     SERVER_PID=$!
-    port="$(wait_port "${data}/server.log")"
+    port="$(wait_infrasage_port "${data}/server.log" "${SERVER_PID}")"
     if [[ "${side}" == after && -n "${PERF_DATA_PREFIX:-}" ]]; then
         perf record -e cpu-clock -F 999 -g -p "${SERVER_PID}" -o "${PERF_DATA_PREFIX}.${n}.data" \
             >/dev/null 2>&1 &

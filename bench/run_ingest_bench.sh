@@ -15,7 +15,9 @@
 #        KEEP_TMP=1 (keep the temp dir with the server log and the RowBinary file).
 set -euo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_NAME=run_ingest_bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "${REPO_ROOT}"
 BUILD_DIR="${BUILD_DIR:-build}"
 INFRASAGE="${BUILD_DIR}/infrasage"
@@ -30,15 +32,6 @@ CONNECTIONS="${CONNECTIONS:-4}"
 SERIES="${SERIES:-1000}"
 SEED="${SEED:-42}"
 TENANT="bench"
-# The test instance by default; CLICKHOUSE_INSTANCE=dev uses the dev one (quieter when other
-# people's test suites are hitting the test instance).
-export CLICKHOUSE_INSTANCE="${CLICKHOUSE_INSTANCE:-test}"
-case "${CLICKHOUSE_INSTANCE}" in
-test) CH_DIR=.data/clickhouse-test CH_NATIVE_PORT=19000 ;;
-dev) CH_DIR=.data/clickhouse CH_NATIVE_PORT=9000 ;;
-*) echo "run_ingest_bench.sh: CLICKHOUSE_INSTANCE must be test or dev" >&2 && exit 2 ;;
-esac
-export CLICKHOUSE_PID_FILE="${CH_DIR}/clickhouse-server.pid" CLICKHOUSE_NATIVE_PORT="${CH_NATIVE_PORT}"
 
 for bin in "${INFRASAGE}" "${LOAD_INGEST}"; do
     [[ -x "${bin}" ]] || {
@@ -47,11 +40,9 @@ for bin in "${INFRASAGE}" "${LOAD_INGEST}"; do
     }
 done
 
-log() { echo "run_ingest_bench: $*" >&2; }
-
-scripts/clickhouse.sh start >&2
-eval "$(scripts/clickhouse.sh env)"
-CH_PID="$(tr -dc '0-9' <"${CLICKHOUSE_PID_FILE}")"
+# The test instance by default; CLICKHOUSE_INSTANCE=dev uses the dev one (quieter when other
+# people's test suites are hitting the test instance).
+bench_clickhouse_start
 
 TMP="$(mktemp -d /tmp/infrasage-bench.XXXXXX)"
 RUN_ID="$(date +%s)_$$"
@@ -61,20 +52,12 @@ DB_E2E="bench_e2e_${RUN_ID}"
 SERVER_PID=""
 PERF_PID=""
 
-ch_http() { # one statement over HTTP, credentials in headers
-    curl -fsS "${CLICKHOUSE_URL}/" -H "X-ClickHouse-User: ${CLICKHOUSE_USER}" \
-        -H "X-ClickHouse-Key: $(tr -d '\n' <"${CLICKHOUSE_PASSWORD_FILE}")" --data-binary "$1"
-}
-
 cleanup() {
     if [[ -n "${PERF_PID}" ]] && kill -0 "${PERF_PID}" 2>/dev/null; then
         kill -INT "${PERF_PID}" 2>/dev/null || true
         wait "${PERF_PID}" 2>/dev/null || true
     fi
-    if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
-        kill -TERM "${SERVER_PID}" 2>/dev/null || true
-        wait "${SERVER_PID}" 2>/dev/null || true
-    fi
+    stop_pid "${SERVER_PID}"
     ch_http "DROP DATABASE IF EXISTS ${DB_DIRECT}" >/dev/null 2>&1 || true
     ch_http "DROP DATABASE IF EXISTS ${DB_DIRECT2}" >/dev/null 2>&1 || true
     ch_http "DROP DATABASE IF EXISTS ${DB_E2E}" >/dev/null 2>&1 || true
@@ -85,15 +68,6 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-
-# Background merges of one phase must not eat the CPU of the next one.
-wait_merges_idle() {
-    for _ in $(seq 1 300); do
-        [[ "$(ch_http 'SELECT count() FROM system.merges')" == 0 ]] && return 0
-        sleep 0.1
-    done
-    log "merges still running after 30 s; continuing"
-}
 
 for db in "${DB_DIRECT}" "${DB_DIRECT2}" "${DB_E2E}"; do
     CLICKHOUSE_DATABASE="${db}" "${INFRASAGE}" migrate >/dev/null
@@ -108,8 +82,7 @@ sync "${TMP}/rows.bin"
 
 # Context for reading the figures: the checkout's commit (src edits not committed yet are flagged),
 # which server binary ran (hash, build time), and how busy the 2 cores already were.
-GIT_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src 2>/dev/null || echo '+uncommitted-src')"
-LOADAVG_1M="$(cut -d' ' -f1 /proc/loadavg)"
+bench_context
 SERVER_BINARY="$(sha256sum "${INFRASAGE}" | cut -c1-12) $(date -u -r "${INFRASAGE}" +%FT%TZ)"
 
 log "direct insert of ${RECORDS} rows (clickhouse-client, ${BLOCK_ROWS:-10000} rows per block)"
@@ -119,25 +92,19 @@ echo "${direct}"
 
 log "end to end: ${RECORDS} records, batch ${BATCH}, ${CONNECTIONS} connections"
 mkdir -p "${TMP}/data"
+# The server requires an API key (identity layer): a tenant without an RPS quota and an ingestion
+# key without a rate limit, made on the server's data dir; the key reaches load_ingest through the
+# environment (not argv).
+INFRASAGE_ENV=development INFRASAGE_DATA_DIR="${TMP}/data" \
+    "${INFRASAGE}" admin tenant create --tenant "${TENANT}" --rps-quota 0 >/dev/null
+INFRASAGE_BENCH_API_KEY="$(INFRASAGE_ENV=development INFRASAGE_DATA_DIR="${TMP}/data" \
+    "${INFRASAGE}" admin apikey create --tenant "${TENANT}" --name bench --scope ingestion | tail -n 1)"
+export INFRASAGE_BENCH_API_KEY
 INFRASAGE_ENV=development INFRASAGE_DEV_TENANT="${TENANT}" INFRASAGE_LISTEN=127.0.0.1:0 \
     INFRASAGE_DATA_DIR="${TMP}/data" CLICKHOUSE_DATABASE="${DB_E2E}" \
     "${INFRASAGE}" serve >"${TMP}/server.log" 2>&1 &
 SERVER_PID=$!
-port=""
-for _ in $(seq 1 100); do
-    port="$(grep -o '"address":"127.0.0.1:[0-9]*"' "${TMP}/server.log" | head -n1 | grep -o '[0-9]*"$' | tr -d '"' || true)"
-    [[ -n "${port}" ]] && curl -fsS "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1 && break
-    kill -0 "${SERVER_PID}" 2>/dev/null || {
-        cat "${TMP}/server.log" >&2
-        exit 1
-    }
-    sleep 0.1
-done
-[[ -n "${port}" ]] || {
-    log "server did not report its port"
-    cat "${TMP}/server.log" >&2
-    exit 1
-}
+port="$(wait_infrasage_port "${TMP}/server.log" "${SERVER_PID}")"
 
 if [[ -n "${PERF_DATA:-}" ]]; then
     # PERF_CALL_GRAPH=dwarf gives whole stacks (the build keeps no frame pointers).
