@@ -4,8 +4,10 @@
 #include "api/AuditHandlers.h"
 #include "api/IdentityHandlers.h"
 #include "api/OperationsHandlers.h"
+#include "api/OtlpHandlers.h"
 #include "api/PrometheusHandlers.h"
 #include "api/SeriesHandlers.h"
+#include "api/ServiceGraphHandlers.h"
 #include "api/ServiceHandlers.h"
 #include "api/TelemetryHandlers.h"
 
@@ -58,6 +60,11 @@ std::vector<http::Route> buildRoutes(Services* s) {
          with(s, handleTelemetryBatch)},
         {"POST", "/api/v1/prometheus/write", users(Role::Operator, kIngest, "prometheus.write"),
          with(s, handlePrometheusWrite)},
+        {"POST", "/v1/metrics", users(Role::Operator, kIngest, "otlp.metrics"),
+         with(s, handleOtlpMetrics)},
+        {"POST", "/v1/traces", users(Role::Operator, kIngest, "otlp.traces"),
+         with(s, handleOtlpTraces)},
+        {"POST", "/v1/logs", users(Role::Operator, kIngest, "otlp.logs"), with(s, handleOtlpLogs)},
 
         {"POST", "/api/v1/apikeys", users(Role::Admin, kFull, "apikey.create"),
          with(s, handleCreateApiKey)},
@@ -97,6 +104,8 @@ std::vector<http::Route> buildRoutes(Services* s) {
          users(Role::Operator, kFull, "anomaly.resolve"), with(s, handleResolveAnomaly)},
         {"GET", "/api/v1/services", users(Role::Viewer, kReaders, "service.list"),
          with(s, handleListServices)},
+        {"GET", "/api/v1/services/graph", users(Role::Viewer, kReaders, "service.graph"),
+         with(s, handleServiceGraph)},
         {"GET", "/api/v1/metrics/series", users(Role::Viewer, kReaders, "metric.series"),
          with(s, handleMetricSeries)},
 

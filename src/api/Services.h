@@ -19,6 +19,10 @@
 #include "wal/DeliveryWorker.h"
 #include "wal/WriteAheadLog.h"
 
+namespace infrasage::otlp {
+class OtlpIngestService;
+}  // namespace infrasage::otlp
+
 namespace infrasage::api {
 
 class ReadinessProbe;
@@ -44,6 +48,8 @@ struct Services {
     // Sample ingestion (Prometheus remote write, OTLP metrics); null where not wired (tests).
     ingest::SampleIngestService* samples = nullptr;
     const ingest::RemoteWriteDecoder* remote_write = nullptr;
+    // OTLP/HTTP ingestion (/v1/metrics, /v1/traces, /v1/logs); null where not wired (tests).
+    otlp::OtlpIngestService* otlp = nullptr;
 };
 
 }  // namespace infrasage::api

@@ -24,6 +24,7 @@
 #include "http/RateLimitFilter.h"
 #include "ingest/IngestService.h"
 #include "observability/Log.h"
+#include "otlp/OtlpIngestService.h"
 #include "storage/ClickHouseRowSink.h"
 #include "storage/RetentionJob.h"
 #include "storage/SampleTables.h"
@@ -190,6 +191,9 @@ int runServe(const config::Config& cfg) {
         ingest::RemoteWriteOptions remote_write_options;
         remote_write_options.service_labels = cfg.prometheus_service_labels;
         const ingest::RemoteWriteDecoder remote_write(remote_write_options);
+        otlp::OtlpIngestService otlp_ingest(wal, samples, ingest::IngestLimits{},
+                                            SystemClock::instance(), metrics,
+                                            cfg.ingest_max_inflight);
         api::ReadinessProbe readiness(clickhouse, wal);
         api::Services services{ingest,
                                clickhouse,
@@ -208,6 +212,7 @@ int runServe(const config::Config& cfg) {
         services.engine_role = cfg.watchdog_enabled;
         services.samples = &samples;
         services.remote_write = &remote_write;
+        services.otlp = &otlp_ingest;
 
         http::HttpServer server(serverOptions(cfg), metrics);
         server.addFilter(std::make_shared<http::AuthenticationFilter>(identity.authenticator()));

@@ -9,12 +9,7 @@ namespace infrasage::ingest {
 // bound; both are returned when the lease ends, whatever happens.
 class IngestService::ParserLease {
   public:
-    explicit ParserLease(IngestService& service) : service_(service) {
-        if (service_.inflight_.fetch_add(1) >= service_.max_inflight_) {
-            service_.inflight_.fetch_sub(1);
-            throw ApiError(503, "overloaded", "too many concurrent ingestion requests")
-                .withRetryAfter(1);
-        }
+    explicit ParserLease(IngestService& service) : service_(service), slot_(service.gate_) {
         std::lock_guard lock(service_.pool_mutex_);
         if (!service_.parser_pool_.empty()) {
             parser_ = std::move(service_.parser_pool_.back());
@@ -26,7 +21,6 @@ class IngestService::ParserLease {
             std::lock_guard lock(service_.pool_mutex_);
             service_.parser_pool_.push_back(std::move(parser_));
         }
-        service_.inflight_.fetch_sub(1);
     }
     ParserLease(const ParserLease&) = delete;
     ParserLease& operator=(const ParserLease&) = delete;
@@ -40,12 +34,13 @@ class IngestService::ParserLease {
 
   private:
     IngestService& service_;
+    InflightGate::Slot slot_;
     std::unique_ptr<RecordParser> parser_;
 };
 
 IngestService::IngestService(wal::WriteAheadLog& wal, IngestLimits limits, const Clock& clock,
                              observability::Metrics& metrics, unsigned max_inflight)
-    : wal_(wal), limits_(limits), clock_(clock), metrics_(metrics), max_inflight_(max_inflight) {}
+    : wal_(wal), limits_(limits), clock_(clock), metrics_(metrics), gate_(max_inflight) {}
 
 IngestService::~IngestService() = default;
 
@@ -80,17 +75,7 @@ IngestOutcome IngestService::persist(ParseResult&& parsed) {
         frames.push_back(wal::WalFrame{storage::telemetryStream(type), parsed.encoded.counts[i],
                                        std::move(parsed.encoded.rows[i])});
     }
-    if (!frames.empty()) {
-        try {
-            wal_.append(frames);
-        } catch (const wal::WalFullError&) {
-            metrics_.addRecordsRejected("ingestion_backlog_full",
-                                        static_cast<double>(parsed.accepted));
-            throw ApiError(503, "ingestion_backlog_full",
-                           "storage is unavailable and the local buffer is full; retry later")
-                .withRetryAfter(5);
-        }
-    }
+    appendDurably(wal_, frames, metrics_, static_cast<double>(parsed.accepted));
     for (const auto& frame : frames) {
         metrics_.addRecordsAccepted(
             std::string(

@@ -1,8 +1,9 @@
 // ingest/IngestService: the ingestion use case behind every ingestion endpoint — parse and validate
 // the body for the caller's tenant, make the accepted rows durable in the write-ahead log, count
 // them, and answer. It also bounds concurrent ingestion so that a flood of large batches cannot
-// starve health checks and reads of CPU and workers (503 overloaded, Retry-After).
-// Depends on: ingest/RecordParser, wal/WriteAheadLog, observability.
+// starve health checks and reads of CPU and workers (503 overloaded, Retry-After; shared with the
+// other ingestion paths through ingest/IngestAdmission).
+// Depends on: ingest/RecordParser, ingest/IngestAdmission, wal/WriteAheadLog, observability.
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "common/Clock.h"
+#include "ingest/IngestAdmission.h"
 #include "ingest/IngestLimits.h"
 #include "ingest/RecordParser.h"
 #include "observability/Metrics.h"
@@ -47,8 +49,7 @@ class IngestService {
     IngestLimits limits_;
     const Clock& clock_;
     observability::Metrics& metrics_;
-    unsigned max_inflight_;
-    std::atomic<unsigned> inflight_{0};
+    InflightGate gate_;  // the overload bound (ingest/IngestAdmission)
     std::mutex pool_mutex_;
     std::vector<std::unique_ptr<RecordParser>>
         parser_pool_;  // simdjson parsers are costly to build

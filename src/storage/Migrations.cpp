@@ -51,11 +51,29 @@ std::vector<std::string> samplesAndSpans(std::string_view database) {
             createSpansTableSql(database)};
 }
 
+// Migration 5: severity on the logs table, for OTLP log records (stream kOtlpLogsStream; the JSON
+// path's stream 1 leaves both at their defaults). One column per statement: 18.16 has no
+// ADD COLUMN IF NOT EXISTS, and SchemaMigrations counts an ADD COLUMN whose column already exists
+// as applied, so a migration that stopped halfway re-runs cleanly.
+std::vector<std::string> logSeverity(std::string_view database) {
+    std::vector<std::string> statements;
+    SqlBuilder text("ALTER TABLE ");
+    text.qualified(database, tableSpec(TelemetryType::Log).table);
+    text.sql(" ADD COLUMN severity_text String");
+    statements.push_back(std::move(text).take());
+    SqlBuilder number("ALTER TABLE ");
+    number.qualified(database, tableSpec(TelemetryType::Log).table);
+    number.sql(" ADD COLUMN severity_number UInt8");
+    statements.push_back(std::move(number).take());
+    return statements;
+}
+
 constexpr std::array kMigrations{
     Migration{1, "telemetry tables", &telemetryTables},
     Migration{2, "audit log", &auditLog},
     Migration{3, "anomalies", &anomalies},
     Migration{4, "series, samples and spans", &samplesAndSpans},
+    Migration{5, "log severity", &logSeverity},
 };
 
 }  // namespace

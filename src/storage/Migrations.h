@@ -1,8 +1,9 @@
 // storage/Migrations: the ordered list of schema migrations, the single place where the product's
 // ClickHouse schema is defined. To change the schema, append a migration with the next version to
 // kMigrations in Migrations.cpp; never edit or reorder one that has shipped. Every statement must
-// be safe to run twice (CREATE ... IF NOT EXISTS, ADD COLUMN IF NOT EXISTS), because a migration
-// that failed halfway is re-run from its first statement. SQL must be accepted by ClickHouse 18.16
+// be safe to run twice (CREATE ... IF NOT EXISTS; 18.16 has no ADD COLUMN IF NOT EXISTS, so one
+// `ALTER TABLE ... ADD COLUMN` per statement, which SchemaMigrations counts as applied when the
+// column exists), because a migration that failed halfway is re-run from its first statement. SQL must be accepted by ClickHouse 18.16
 // and by current releases.
 #pragma once
 

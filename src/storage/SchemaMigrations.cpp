@@ -31,7 +31,32 @@ std::vector<uint32_t> parseVersions(std::string_view tsv) {
     return versions;
 }
 
+// 18.16 has no ADD COLUMN IF NOT EXISTS. An `ALTER TABLE ... ADD COLUMN` (one column per
+// statement) that fails because its column exists (Code 44) was applied by an earlier run of a
+// migration that stopped halfway.
+bool isAddColumn(std::string_view statement) {
+    return statement.rfind("ALTER TABLE ", 0) == 0 &&
+           statement.find(" ADD COLUMN ") != std::string_view::npos;
+}
+
+bool columnAlreadyExists(const ClickHouseError& error) {
+    const std::string_view message = error.what();
+    return error.kind() == ClickHouseError::Kind::Server &&
+           message.find("Code: 44") != std::string_view::npos &&
+           message.find("already exists") != std::string_view::npos;
+}
+
 }  // namespace
+
+void SchemaMigrations::runStatement(const std::string& statement) {
+    try {
+        client_.queryWithoutDatabase(statement);
+    } catch (const ClickHouseError& error) {
+        if (!isAddColumn(statement) || !columnAlreadyExists(error)) {
+            throw;
+        }
+    }
+}
 
 SchemaMigrations::SchemaMigrations(ClickHouseClient& client, std::string database,
                                    std::span<const Migration> list)
@@ -62,7 +87,7 @@ std::vector<AppliedMigration> SchemaMigrations::apply() {
             continue;
         }
         for (const auto& statement : migration.statements(database_)) {
-            client_.queryWithoutDatabase(statement);
+            runStatement(statement);
         }
         client_.queryWithoutDatabase(SqlBuilder("INSERT INTO ")
                                          .qualified(database_, kTable)

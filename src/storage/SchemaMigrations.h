@@ -40,6 +40,8 @@ class SchemaMigrations {
 
   private:
     bool migrationsTableExists();
+    // One statement; an ADD COLUMN whose column exists counts as applied (see the .cpp).
+    void runStatement(const std::string& statement);
 
     ClickHouseClient& client_;
     std::string database_;

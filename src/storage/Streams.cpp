@@ -18,6 +18,9 @@ std::optional<StreamTarget> streamTarget(StreamId stream) {
     if (stream == kSpansStream) {
         return StreamTarget{kSpansTable, kSpanColumnList};
     }
+    if (stream == kOtlpLogsStream) {
+        return StreamTarget{tableSpec(TelemetryType::Log).table, kOtlpLogColumnList};
+    }
     if (stream == kAuditStream) {
         return StreamTarget{kAuditLogTable, kAuditLogColumns};
     }

@@ -20,6 +20,14 @@ inline StreamId telemetryStream(TelemetryType type) {
     return static_cast<StreamId>(type);
 }
 
+// Stream 9: OTLP log records (otlp/LogDecoder) into the logs table with its severity columns
+// (migration 5). Stream 1, the JSON path, keeps the telemetry column list.
+inline constexpr StreamId kOtlpLogsStream = 9;
+inline constexpr char kOtlpLogColumnList[] =
+    "tenant_id, service_id, timestamp, timestamp_nanos, body, trace_id, attr_keys, attr_values, "
+    "received_at, severity_text, severity_number";
+// RowBinary: the logs table's telemetry columns, then String, UInt8.
+
 // Stream 16: the audit log (rows encoded by audit/AuditRowCodec in kAuditLogColumns order).
 inline constexpr StreamId kAuditStream = 16;
 inline constexpr std::string_view kAuditLogTable = "infrasage_audit_log";

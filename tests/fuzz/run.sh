@@ -8,7 +8,7 @@ set -euo pipefail
 seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${INFRASAGE_FUZZ_BUILD:-$root/build-fuzz}"
-targets=(record_parser jwt credentials remote_write)
+targets=(record_parser jwt credentials otlp_protobuf otlp_json remote_write)
 
 # Configure every time (cheap): a build that regenerates itself mid-way does not know targets
 # added since its Makefiles were read.

@@ -8,6 +8,7 @@
 #include "storage/Migrations.h"
 #include "storage/SchemaMigrations.h"
 #include "storage/SqlLiteral.h"
+#include "storage/Streams.h"
 #include "storage/TelemetryTables.h"
 #include "support/ClickHouseTestEnv.h"
 
@@ -70,9 +71,27 @@ TEST(StorageMigrations, TelemetryTablesHaveTenantFirstSortKeyAndDailyPartitions)
                                              ? "tenant_id, service_id, metric_name, timestamp"
                                              : "tenant_id, service_id, timestamp";
         EXPECT_EQ(row, "MergeTree\t" + expected_key + "\ttoYYYYMMDD(timestamp)\n") << spec.table;
-        EXPECT_EQ(tableColumns(db.client(), db.name(), spec.table), insertColumns(spec.type))
-            << spec.table;
+        // The logs table also has the severity columns of OTLP logs (migration 5, stream 9).
+        const std::string expected_columns = spec.type == TelemetryType::Log
+                                                 ? std::string(kOtlpLogColumnList)
+                                                 : std::string(insertColumns(spec.type));
+        EXPECT_EQ(tableColumns(db.client(), db.name(), spec.table), expected_columns) << spec.table;
     }
+}
+
+// 18.16 has no ADD COLUMN IF NOT EXISTS: a migration that added a column and stopped before it
+// was recorded is re-run, and the existing column counts as added.
+TEST(StorageMigrations, ReRunAddColumnMigrationCountsExistingColumnsAsAdded) {
+    testing::ScratchDatabase db("infrasage_it_storage_readd");
+    SchemaMigrations(db.client(), db.name()).apply();
+    // Forget every migration: all are re-run over the existing schema.
+    db.client().query("DROP TABLE infrasage_schema_migrations");
+    SchemaMigrations again(db.client(), db.name());
+    ASSERT_EQ(again.currentVersion(), 0u);
+    const auto applied = again.apply();
+    ASSERT_EQ(applied.size(), migrations().size());
+    EXPECT_EQ(applied.back().name, "log severity");
+    EXPECT_EQ(tableColumns(db.client(), db.name(), "infrasage_logs"), kOtlpLogColumnList);
 }
 
 std::vector<std::string> brokenSecond(std::string_view database) {
