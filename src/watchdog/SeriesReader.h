@@ -36,10 +36,14 @@ class SeriesReader final : public SeriesSource {
 
     // The statement read() sends (exposed for tests).
     std::string querySql(int64_t since, int64_t until) const;
-    // Parses the RowBinary body of querySql(); throws SeriesReadError when it is malformed.
+    // Parses the RowBinary body of querySql() — rows of (tenant_id, service_id, metric_name,
+    // bucket, sum, count) ordered by series and bucket — adding up the rows of one series and
+    // bucket into one point. Throws SeriesReadError when it is malformed.
     static SeriesBatch parse(std::string_view body);
 
   private:
+    void appendShardSeries(storage::SqlBuilder& sql, const std::string& db) const;
+
     storage::ClickHouseClient& client_;
     ShardSpec shard_;
     int64_t step_;
