@@ -1,73 +1,14 @@
 #include "watchdog/SeriesReader.h"
 
-#include <bit>
-#include <cstring>
 #include <utility>
 
+#include "storage/RowBinaryReader.h"
 #include "storage/SampleTables.h"
 #include "storage/TelemetryTables.h"
 
 namespace infrasage::watchdog {
 
 namespace {
-
-// Cursor over a RowBinary body: varint-prefixed strings, little-endian fixed-width numbers.
-class RowBinaryCursor {
-  public:
-    explicit RowBinaryCursor(std::string_view body) : body_(body) {}
-
-    bool atEnd() const { return offset_ == body_.size(); }
-
-    std::string string() {
-        uint64_t length = varUInt();
-        return std::string(take(length));
-    }
-
-    uint32_t uint32() {
-        auto bytes = take(4);
-        uint32_t value = 0;
-        for (size_t i = 0; i < 4; ++i) {
-            value |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << (8U * i);
-        }
-        return value;
-    }
-
-    uint64_t uint64() {
-        auto bytes = take(8);
-        uint64_t value = 0;
-        for (size_t i = 0; i < 8; ++i) {
-            value |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8U * i);
-        }
-        return value;
-    }
-
-    double float64() { return std::bit_cast<double>(uint64()); }
-
-  private:
-    uint64_t varUInt() {
-        uint64_t value = 0;
-        for (unsigned shift = 0; shift < 64; shift += 7) {
-            auto byte = static_cast<unsigned char>(take(1)[0]);
-            value |= static_cast<uint64_t>(byte & 0x7fU) << shift;
-            if ((byte & 0x80U) == 0) {
-                return value;
-            }
-        }
-        throw SeriesReadError("series read: malformed length in RowBinary");
-    }
-
-    std::string_view take(uint64_t n) {
-        if (n > body_.size() - offset_) {
-            throw SeriesReadError("series read: truncated RowBinary body");
-        }
-        auto out = body_.substr(offset_, static_cast<size_t>(n));
-        offset_ += static_cast<size_t>(n);
-        return out;
-    }
-
-    std::string_view body_;
-    size_t offset_ = 0;
-};
 
 // `toUInt32(intDiv(toUInt32(timestamp), step) * step) AS t`: the bucket start.
 void appendBucket(storage::SqlBuilder& sql, int64_t step) {
@@ -162,8 +103,18 @@ SeriesBatch SeriesReader::read(int64_t since, int64_t until) {
 // Rows arrive ordered by (series, bucket); a bucket with points in both forms is two adjacent
 // rows, added up here before the point is emitted.
 SeriesBatch SeriesReader::parse(std::string_view body) {
+    try {
+        return parseRows(body);
+    } catch (const SeriesReadError&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        throw SeriesReadError(std::string("series read: ") + e.what());
+    }
+}
+
+SeriesBatch SeriesReader::parseRows(std::string_view body) {
     SeriesBatch batch;
-    RowBinaryCursor in(body);
+    storage::RowBinaryReader in(body);
     SeriesKey key;
     SeriesKey row_key;
     int64_t t = 0;
@@ -173,9 +124,9 @@ SeriesBatch SeriesReader::parse(std::string_view body) {
         row_key.tenant_id = in.string();
         row_key.service_id = in.string();
         row_key.metric_name = in.string();
-        const int64_t row_t = in.uint32();
+        const auto row_t = static_cast<int64_t>(in.fixed(4));
         const double row_sum = in.float64();
-        const uint64_t row_count = in.uint64();
+        const uint64_t row_count = in.fixed(8);
         if (row_count == 0) {
             throw SeriesReadError("series read: a bucket with no points");
         }

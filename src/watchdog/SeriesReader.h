@@ -42,6 +42,7 @@ class SeriesReader final : public SeriesSource {
     static SeriesBatch parse(std::string_view body);
 
   private:
+    static SeriesBatch parseRows(std::string_view body);
     void appendShardSeries(storage::SqlBuilder& sql, const std::string& db) const;
 
     storage::ClickHouseClient& client_;
