@@ -19,6 +19,10 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
+# The build fetches the OTLP .proto files with npm, and the OTLP tests run the OpenTelemetry JS
+# SDK. NodeSource's nodejs (Node 20, as on these machines) bundles npm; Debian's nodejs does not.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
