@@ -22,7 +22,7 @@ constexpr int64_t kEndOfDateTime = int64_t{1} << 32;  // first second a DateTime
 // History before `since` fed to the ensemble (not returned), so the first returned points already
 // have a learned band: two days, so the seasonal envelope (yesterday's hours) and the local range
 // (~512 points) exist, within 64..2880 steps.
-constexpr int64_t kWarmupSeconds = 2 * 86400;
+constexpr int64_t kWarmupSeconds = int64_t{2} * 86400;
 constexpr int64_t kMinWarmupSteps = 64;
 constexpr int64_t kMaxWarmupSteps = 2880;
 

@@ -3,8 +3,8 @@
 // kMigrations in Migrations.cpp; never edit or reorder one that has shipped. Every statement must
 // be safe to run twice (CREATE ... IF NOT EXISTS; 18.16 has no ADD COLUMN IF NOT EXISTS, so one
 // `ALTER TABLE ... ADD COLUMN` per statement, which SchemaMigrations counts as applied when the
-// column exists), because a migration that failed halfway is re-run from its first statement. SQL must be accepted by ClickHouse 18.16
-// and by current releases.
+// column exists), because a migration that failed halfway is re-run from its first statement. SQL
+// must be accepted by ClickHouse 18.16 and by current releases.
 #pragma once
 
 #include <cstdint>
