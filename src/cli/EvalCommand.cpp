@@ -33,9 +33,11 @@ namespace {
 
 void printScores(const std::string& prefix, const std::vector<eval::NabProfileResult>& lines) {
     for (const auto& line : lines) {
-        std::cout << fmt::format("{} {}: {:.2f}  (threshold {:.4f}, tp {}, fp {}, fn {})\n", prefix,
-                                 line.profile, line.normalised, line.best.threshold, line.best.tp,
-                                 line.best.fp, line.best.fn);
+        // stdout carries exactly `<prefix> <profile>: <score>`; the details go to stderr.
+        std::cout << fmt::format("{} {}: {:.2f}\n", prefix, line.profile, line.normalised);
+        std::cerr << fmt::format("{} {}: threshold {:.4f}, raw {:.3f}, tp {}, fp {}, fn {}\n",
+                                 prefix, line.profile, line.best.threshold, line.best.score,
+                                 line.best.tp, line.best.fp, line.best.fn);
     }
 }
 

@@ -17,10 +17,13 @@ std::string ServiceGraphQuery::sql(const tenancy::TenantScope& scope, int64_t si
         .whereSince("start_time", since)
         .whereUntil("start_time", until)
         .where(SqlBuilder("parent_span_id != ''"));
+    // One row per parent span (a span delivered twice after a crash must not double its calls):
+    // ALL INNER JOIN keeps every child, which ANY does not on ClickHouse >= 20.1.
     query.right()
-        .select("tenant_id, trace_id, span_id AS parent_span_id, service_id AS parent_service")
+        .select("tenant_id, trace_id, span_id AS parent_span_id, any(service_id) AS parent_service")
         .whereSince("start_time", since - kParentLeadSeconds)
-        .whereUntil("start_time", until);
+        .whereUntil("start_time", until)
+        .groupBy("tenant_id, trace_id, span_id");
     query.joinUsing("tenant_id, trace_id, parent_span_id")
         .select(
             "parent_service, service_id, count() AS calls, "

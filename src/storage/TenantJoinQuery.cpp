@@ -47,7 +47,7 @@ std::string TenantJoinQuery::str() const {
     if (!columns_ || !using_) {
         throw std::logic_error("TenantJoinQuery: select() and joinUsing() are required");
     }
-    std::string out = "SELECT " + *columns_ + " FROM (" + left_.str() + ") ANY INNER JOIN (" +
+    std::string out = "SELECT " + *columns_ + " FROM (" + left_.str() + ") ALL INNER JOIN (" +
                       right_.str() + ") USING (" + *using_ + ")";
     for (std::size_t i = 0; i < conditions_.size(); ++i) {
         out += i == 0 ? " WHERE (" : " AND (";

@@ -1,4 +1,4 @@
-// storage/TenantJoinQuery: a SELECT over `(left) ANY INNER JOIN (right) USING (...)` where both
+// storage/TenantJoinQuery: a SELECT over `(left) ALL INNER JOIN (right) USING (...)` where both
 // sides are TenantQuerys that this class builds from the caller's TenantScope, so each table read
 // carries its own tenant condition and a join across tenants cannot be expressed. Used for the
 // service graph (spans joined to their parent spans). Outer columns, conditions and ordering are

@@ -32,10 +32,11 @@ TEST(ServiceGraphQuery, BothSidesOfTheJoinAreScopedToTheTenant) {
               "toUInt64(countIf(status_code = 'error')) AS errors FROM (SELECT tenant_id, "
               "trace_id, parent_span_id, service_id, status_code FROM `db`.`infrasage_spans` "
               "WHERE (tenant_id = 'acme\\'x') AND (start_time >= toDateTime(7200)) AND "
-              "(start_time < toDateTime(10800)) AND (parent_span_id != '')) ANY INNER JOIN "
-              "(SELECT tenant_id, trace_id, span_id AS parent_span_id, service_id AS "
+              "(start_time < toDateTime(10800)) AND (parent_span_id != '')) ALL INNER JOIN "
+              "(SELECT tenant_id, trace_id, span_id AS parent_span_id, any(service_id) AS "
               "parent_service FROM `db`.`infrasage_spans` WHERE (tenant_id = 'acme\\'x') AND "
-              "(start_time >= toDateTime(3600)) AND (start_time < toDateTime(10800))) USING "
+              "(start_time >= toDateTime(3600)) AND (start_time < toDateTime(10800)) GROUP BY "
+              "tenant_id, trace_id, span_id) USING "
               "(tenant_id, trace_id, parent_span_id) WHERE (parent_service != service_id) GROUP "
               "BY parent_service, service_id ORDER BY calls DESC, parent_service, service_id "
               "LIMIT 10001 FORMAT RowBinary");
@@ -51,7 +52,7 @@ TEST(TenantJoinQuery, RefusesAStatementWithoutColumnsOrJoinKeys) {
     EXPECT_THROW((void)query.str(), std::logic_error);
     query.joinUsing("x");
     EXPECT_EQ(query.str(),
-              "SELECT x FROM (SELECT x FROM `db`.`a` WHERE (tenant_id = 't')) ANY INNER JOIN "
+              "SELECT x FROM (SELECT x FROM `db`.`a` WHERE (tenant_id = 't')) ALL INNER JOIN "
               "(SELECT x FROM `db`.`b` WHERE (tenant_id = 't')) USING (x)");
 }
 
