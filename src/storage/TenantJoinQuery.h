@@ -13,11 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/SelectClauses.h"
 #include "storage/TenantQuery.h"
 
 namespace infrasage::storage {
 
-class TenantJoinQuery {
+class TenantJoinQuery : public SelectClauses<TenantJoinQuery> {
   public:
     TenantJoinQuery(const tenancy::TenantScope& scope, std::string_view database,
                     std::string_view left_table, std::string_view right_table);
@@ -28,11 +29,7 @@ class TenantJoinQuery {
 
     TenantJoinQuery& joinUsing(SqlFragment columns);
     TenantJoinQuery& select(SqlFragment columns);
-    TenantJoinQuery& where(const SqlBuilder& condition);
-    TenantJoinQuery& groupBy(SqlFragment keys);
-    TenantJoinQuery& orderBy(SqlFragment order);
-    TenantJoinQuery& limit(uint64_t rows);
-    TenantJoinQuery& format(std::string_view keyword);
+    // where, groupBy, orderBy, limit, format: SelectClauses.
 
     // Throws std::logic_error when select() or joinUsing() was not called.
     std::string str() const;
@@ -42,11 +39,6 @@ class TenantJoinQuery {
     TenantQuery right_;
     std::optional<std::string> using_;
     std::optional<std::string> columns_;
-    std::vector<std::string> conditions_;
-    std::optional<std::string> group_;
-    std::optional<std::string> order_;
-    std::optional<uint64_t> limit_;
-    std::optional<std::string> format_;
 };
 
 }  // namespace infrasage::storage

@@ -21,7 +21,7 @@ TenantQuery::TenantQuery(const tenancy::TenantScope& scope, std::string_view dat
                          std::string_view table)
     : TenantQuery(scope, quoteQualified(database, table)) {
     if (tenant_) {
-        conditions_.push_back(SqlBuilder("tenant_id = ").string(*tenant_).str());
+        addCondition(SqlBuilder("tenant_id = ").string(*tenant_).str());
     }
 }
 
@@ -52,7 +52,7 @@ void TenantQuery::checkNestable(const TenantQuery& other) const {
     if (other.tenant_ != tenant_) {
         throw std::logic_error("TenantQuery: a nested query of another tenant scope");
     }
-    if (other.format_) {
+    if (other.hasFormat()) {
         throw std::logic_error("TenantQuery: a nested query with a FORMAT");
     }
 }
@@ -73,63 +73,38 @@ TenantQuery& TenantQuery::final() {
 }
 
 TenantQuery& TenantQuery::whereEquals(SqlFragment column, std::string_view value) {
-    conditions_.push_back(SqlBuilder().sql(column).sql(" = ").string(value).str());
+    addCondition(SqlBuilder().sql(column).sql(" = ").string(value).str());
     return *this;
 }
 
 TenantQuery& TenantQuery::whereEquals(SqlFragment column, uint64_t value) {
-    conditions_.push_back(SqlBuilder().sql(column).sql(" = ").unsignedInteger(value).str());
+    addCondition(SqlBuilder().sql(column).sql(" = ").unsignedInteger(value).str());
     return *this;
 }
 
 TenantQuery& TenantQuery::whereSince(SqlFragment column, int64_t unix_seconds) {
-    conditions_.push_back(SqlBuilder()
-                              .sql(column)
-                              .sql(" >= toDateTime(")
-                              .integer(clampToDateTime(unix_seconds))
-                              .sql(")")
-                              .str());
+    addCondition(SqlBuilder()
+                     .sql(column)
+                     .sql(" >= toDateTime(")
+                     .integer(clampToDateTime(unix_seconds))
+                     .sql(")")
+                     .str());
     return *this;
 }
 
 TenantQuery& TenantQuery::whereUntil(SqlFragment column, int64_t unix_seconds) {
-    conditions_.push_back(SqlBuilder()
-                              .sql(column)
-                              .sql(" < toDateTime(")
-                              .integer(clampToDateTime(unix_seconds))
-                              .sql(")")
-                              .str());
-    return *this;
-}
-
-TenantQuery& TenantQuery::where(const SqlBuilder& condition) {
-    conditions_.push_back(condition.str());
+    addCondition(SqlBuilder()
+                     .sql(column)
+                     .sql(" < toDateTime(")
+                     .integer(clampToDateTime(unix_seconds))
+                     .sql(")")
+                     .str());
     return *this;
 }
 
 TenantQuery& TenantQuery::whereIn(SqlFragment column, const TenantQuery& subquery) {
     checkNestable(subquery);
-    conditions_.push_back(SqlBuilder().sql(column).sql(" IN (").str() + subquery.str() + ')');
-    return *this;
-}
-
-TenantQuery& TenantQuery::groupBy(SqlFragment keys) {
-    group_ = std::string(keys.text());
-    return *this;
-}
-
-TenantQuery& TenantQuery::orderBy(SqlFragment order) {
-    order_ = std::string(order.text());
-    return *this;
-}
-
-TenantQuery& TenantQuery::limit(uint64_t rows) {
-    limit_ = rows;
-    return *this;
-}
-
-TenantQuery& TenantQuery::format(std::string_view keyword) {
-    format_ = SqlBuilder(" FORMAT ").keyword(keyword).str();
+    addCondition(SqlBuilder().sql(column).sql(" IN (").str() + subquery.str() + ')');
     return *this;
 }
 
@@ -141,24 +116,7 @@ std::string TenantQuery::str() const {
     if (final_) {
         out += " FINAL";
     }
-    for (std::size_t i = 0; i < conditions_.size(); ++i) {
-        // Each condition is parenthesised so an OR inside one cannot escape the AND chain.
-        out += i == 0 ? " WHERE (" : " AND (";
-        out += conditions_[i];
-        out += ')';
-    }
-    if (group_) {
-        out += " GROUP BY " + *group_;
-    }
-    if (order_) {
-        out += " ORDER BY " + *order_;
-    }
-    if (limit_) {
-        out += " LIMIT " + formatUInt(*limit_);
-    }
-    if (format_) {
-        out += *format_;
-    }
+    appendClauses(out);
     return out;
 }
 

@@ -15,12 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/SelectClauses.h"
 #include "storage/SqlLiteral.h"
 #include "tenancy/TenantScope.h"
 
 namespace infrasage::storage {
 
-class TenantQuery {
+class TenantQuery : public SelectClauses<TenantQuery> {
   public:
     // `database` and `table` are configuration or constants; they are quoted as identifiers.
     TenantQuery(const tenancy::TenantScope& scope, std::string_view database,
@@ -38,17 +39,11 @@ class TenantQuery {
     TenantQuery& whereSince(SqlFragment column, int64_t unix_seconds);
     // `column < toDateTime(unix_seconds)` (half-open: since <= t < until).
     TenantQuery& whereUntil(SqlFragment column, int64_t unix_seconds);
-    // Any other condition, built from constants and literals only (SqlBuilder guarantees that).
-    TenantQuery& where(const SqlBuilder& condition);
     // `column IN (subquery)`, e.g. the series ids of one metric name. The subquery keeps its own
     // tenant condition. Throws std::logic_error when `subquery` belongs to another tenant (or
     // scope kind) than this query, or has a FORMAT.
     TenantQuery& whereIn(SqlFragment column, const TenantQuery& subquery);
-    TenantQuery& groupBy(SqlFragment keys);
-    TenantQuery& orderBy(SqlFragment order);
-    TenantQuery& limit(uint64_t rows);
-    // Output format keyword such as RowBinary or TabSeparated.
-    TenantQuery& format(std::string_view keyword);
+    // where, groupBy, orderBy, limit, format: SelectClauses.
 
     // A query over `SELECT ... FROM (part UNION ALL part ...)`: one result from several tables.
     // Each part is a TenantQuery of `scope`'s tenant selecting the same column types in the same
@@ -69,11 +64,6 @@ class TenantQuery {
     std::string from_;                   // `db`.`table`, or a parenthesised UNION ALL
     bool final_ = false;
     std::optional<std::string> columns_;
-    std::vector<std::string> conditions_;  // joined with AND; the tenant condition first
-    std::optional<std::string> group_;
-    std::optional<std::string> order_;
-    std::optional<uint64_t> limit_;
-    std::optional<std::string> format_;
 };
 
 }  // namespace infrasage::storage
