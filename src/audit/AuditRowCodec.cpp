@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "ingest/RowBinaryWriter.h"
+#include "storage/RowBinaryReader.h"
 
 namespace infrasage::audit {
 
@@ -59,52 +60,7 @@ void encodeRow(const AuditRecord& r, RowBinaryWriter& w) {
     w.writeString(e.details);
 }
 
-class Reader {
-  public:
-    explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-    bool atEnd() const { return bytes_.empty(); }
-
-    uint64_t fixed(std::size_t size) {
-        const std::string_view raw = take(size);
-        uint64_t value = 0;
-        for (std::size_t i = 0; i < size; ++i) {
-            value |= static_cast<uint64_t>(static_cast<uint8_t>(raw[i])) << (8 * i);
-        }
-        return value;
-    }
-
-    std::string string() {
-        uint64_t length = 0;
-        for (unsigned shift = 0;; shift += 7) {
-            if (shift > 63) {
-                throw std::runtime_error("audit row: LEB128 length too long");
-            }
-            const auto byte = static_cast<uint8_t>(take(1)[0]);
-            length |= static_cast<uint64_t>(byte & 0x7f) << shift;
-            if ((byte & 0x80) == 0) {
-                break;
-            }
-        }
-        if (length > bytes_.size()) {
-            throw std::runtime_error("audit row: string runs past the end");
-        }
-        return std::string(take(static_cast<std::size_t>(length)));
-    }
-
-  private:
-    std::string_view take(std::size_t size) {
-        if (size > bytes_.size()) {
-            throw std::runtime_error("audit row: truncated");
-        }
-        const std::string_view out = bytes_.substr(0, size);
-        bytes_.remove_prefix(size);
-        return out;
-    }
-
-    std::string_view bytes_;
-};
-
-AuditRecord decodeRow(Reader& in) {
+AuditRecord decodeRow(storage::RowBinaryReader& in) {
     AuditRecord r;
     AuditEntry& e = r.entry;
     e.tenant_id = in.string();
@@ -150,7 +106,7 @@ void AuditRowCodec::encode(std::span<const AuditRecord> records, std::string& ou
 }
 
 std::vector<AuditRecord> AuditRowCodec::decode(std::string_view rowbinary) {
-    Reader in(rowbinary);
+    storage::RowBinaryReader in(rowbinary);
     std::vector<AuditRecord> records;
     while (!in.atEnd()) {
         records.push_back(decodeRow(in));
