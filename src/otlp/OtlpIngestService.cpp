@@ -63,39 +63,37 @@ ExportOutcome OtlpIngestService::exportMetrics(std::string_view body, Encoding e
     return outcome;
 }
 
+// Traces and logs take the same path: parse, decode into rows of one WAL stream, make them
+// durable in one append, count them.
+template <typename Request, typename Decoder>
+ExportOutcome OtlpIngestService::exportRows(std::string_view body, Encoding encoding,
+                                            std::string_view tenant_id, storage::StreamId stream,
+                                            const std::string& type) {
+    ingest::InflightGate::Slot slot(gate_);
+    Request request;
+    parseOtlpBody(body, encoding, request);
+    const Decoder decoder(limits_, clock_.nowNanos());
+    EncodedItems items = decoder.decode(request, tenant_id);
+    countRejections(items.rejected);
+    const uint32_t count = items.count;
+    if (count > 0) {
+        const std::array frames{wal::WalFrame{stream, count, std::move(items.rows)}};
+        ingest::appendDurably(wal_, frames, metrics_, count);
+        metrics_.addRecordsAccepted(type, count);
+    }
+    return outcomeOf(count, items.rejected);
+}
+
 ExportOutcome OtlpIngestService::exportTraces(std::string_view body, Encoding encoding,
                                               std::string_view tenant_id) {
-    ingest::InflightGate::Slot slot(gate_);
-    collector::trace::v1::ExportTraceServiceRequest request;
-    parseOtlpBody(body, encoding, request);
-    const SpanDecoder decoder(limits_, clock_.nowNanos());
-    EncodedItems spans = decoder.decode(request, tenant_id);
-    countRejections(spans.rejected);
-    const uint32_t count = spans.count;
-    if (count > 0) {
-        const std::array frames{wal::WalFrame{storage::kSpansStream, count, std::move(spans.rows)}};
-        ingest::appendDurably(wal_, frames, metrics_, count);
-        metrics_.addRecordsAccepted("span", count);
-    }
-    return outcomeOf(count, spans.rejected);
+    return exportRows<collector::trace::v1::ExportTraceServiceRequest, SpanDecoder>(
+        body, encoding, tenant_id, storage::kSpansStream, "span");
 }
 
 ExportOutcome OtlpIngestService::exportLogs(std::string_view body, Encoding encoding,
                                             std::string_view tenant_id) {
-    ingest::InflightGate::Slot slot(gate_);
-    collector::logs::v1::ExportLogsServiceRequest request;
-    parseOtlpBody(body, encoding, request);
-    const LogDecoder decoder(limits_, clock_.nowNanos());
-    EncodedItems records = decoder.decode(request, tenant_id);
-    countRejections(records.rejected);
-    const uint32_t count = records.count;
-    if (count > 0) {
-        const std::array frames{
-            wal::WalFrame{storage::kOtlpLogsStream, count, std::move(records.rows)}};
-        ingest::appendDurably(wal_, frames, metrics_, count);
-        metrics_.addRecordsAccepted("log", count);
-    }
-    return outcomeOf(count, records.rejected);
+    return exportRows<collector::logs::v1::ExportLogsServiceRequest, LogDecoder>(
+        body, encoding, tenant_id, storage::kOtlpLogsStream, "log");
 }
 
 }  // namespace infrasage::otlp

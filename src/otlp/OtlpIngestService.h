@@ -25,6 +25,7 @@
 #include "observability/Metrics.h"
 #include "otlp/OtlpEncoding.h"
 #include "otlp/Rejections.h"
+#include "storage/RowSink.h"
 #include "wal/WriteAheadLog.h"
 
 namespace infrasage::otlp {
@@ -51,6 +52,9 @@ class OtlpIngestService {
     ExportOutcome exportLogs(std::string_view body, Encoding encoding, std::string_view tenant_id);
 
   private:
+    template <typename Request, typename Decoder>
+    ExportOutcome exportRows(std::string_view body, Encoding encoding, std::string_view tenant_id,
+                             storage::StreamId stream, const std::string& type);
     void countRejections(const Rejections& rejected);
 
     wal::WriteAheadLog& wal_;
