@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "common/ApiError.h"
+#include "ingest/IngestAdmission.h"
 #include "storage/SampleTables.h"
 
 namespace infrasage::ingest {
@@ -312,12 +313,12 @@ class SampleIngestService::Impl {
           limits_(limits),
           clock_(clock),
           metrics_(metrics),
-          max_inflight_(max_inflight),
+          gate_(max_inflight),
           cache_(cache_capacity) {}
 
     SampleIngestOutcome ingest(std::string_view tenant_id, std::span<const SeriesSamples> batch,
                                InvalidSeries policy) {
-        InflightLease lease(*this);
+        InflightGate::Slot slot(gate_);
         checkRequestSize(batch);
         Request request{tenant_id, batch, policy, clock_.nowNanos() / kNanosPerMilli,
                         {},        {},    {},     {}};
@@ -337,24 +338,6 @@ class SampleIngestService::Impl {
         std::vector<bool> valid;         // identity valid
         std::vector<uint32_t> accepted;  // accepted samples per series
         Rejections rejections;
-    };
-
-    class InflightLease {
-      public:
-        explicit InflightLease(Impl& impl) : impl_(impl) {
-            if (impl_.inflight_.fetch_add(1) >= impl_.max_inflight_) {
-                impl_.inflight_.fetch_sub(1);
-                impl_.metrics_.addRecordsRejected("overloaded", 1);
-                throw ApiError(503, "overloaded", "too many concurrent ingestion requests")
-                    .withRetryAfter(1);
-            }
-        }
-        ~InflightLease() { impl_.inflight_.fetch_sub(1); }
-        InflightLease(const InflightLease&) = delete;
-        InflightLease& operator=(const InflightLease&) = delete;
-
-      private:
-        Impl& impl_;
     };
 
     void checkRequestSize(std::span<const SeriesSamples> batch) {
@@ -539,15 +522,7 @@ class SampleIngestService::Impl {
         frames.push_back(wal::WalFrame{storage::kSamplesStream,
                                        static_cast<uint32_t>(outcome.accepted_samples),
                                        encodeSamples(request, outcome.accepted_samples)});
-        try {
-            wal_.append(frames);
-        } catch (const wal::WalFullError&) {
-            metrics_.addRecordsRejected("ingestion_backlog_full",
-                                        static_cast<double>(outcome.accepted_samples));
-            throw ApiError(503, "ingestion_backlog_full",
-                           "storage is unavailable and the local buffer is full; retry later")
-                .withRetryAfter(5);
-        }
+        appendDurably(wal_, frames, metrics_, static_cast<double>(outcome.accepted_samples));
         std::vector<uint64_t> written;
         written.reserve(fresh.size());
         for (auto i : fresh) {
@@ -569,8 +544,7 @@ class SampleIngestService::Impl {
     const SampleLimits& limits_;
     const Clock& clock_;
     observability::Metrics& metrics_;
-    unsigned max_inflight_;
-    std::atomic<unsigned> inflight_{0};
+    InflightGate gate_;
     SeriesCache cache_;
 };
 
