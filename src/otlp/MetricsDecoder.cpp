@@ -167,10 +167,7 @@ class MetricWalker {
         const std::array derived{Attribute{
             "otel.temporality", std::string(temporalityName(histogram.aggregation_temporality()))}};
         const auto bucket_name = builder_.keep(name + "_bucket");
-        const auto count_name = builder_.keep(name + "_count");
-        const auto sum_name = builder_.keep(name + "_sum");
-        const auto min_name = builder_.keep(name + "_min");
-        const auto max_name = builder_.keep(name + "_max");
+        const StatisticNames names = statisticNames(name);
         for (const auto& point : histogram.data_points()) {
             if ((point.flags() & kNoRecordedValue) != 0) {
                 continue;
@@ -192,16 +189,7 @@ class MetricWalker {
                     "le", builder_.keep(last ? "+Inf" : formatDouble(point.explicit_bounds(i)))};
                 builder_.add(service_id_, bucket_name, ts, static_cast<double>(cumulative), &le);
             }
-            builder_.add(service_id_, count_name, ts, static_cast<double>(point.count()));
-            if (point.has_sum()) {
-                builder_.add(service_id_, sum_name, ts, point.sum());
-            }
-            if (point.has_min()) {
-                builder_.add(service_id_, min_name, ts, point.min());
-            }
-            if (point.has_max()) {
-                builder_.add(service_id_, max_name, ts, point.max());
-            }
+            addStatistics(point, ts, names);
         }
     }
 
@@ -209,10 +197,7 @@ class MetricWalker {
                                const pbm::ExponentialHistogram& histogram) {
         const std::array derived{Attribute{
             "otel.temporality", std::string(temporalityName(histogram.aggregation_temporality()))}};
-        const auto count_name = builder_.keep(name + "_count");
-        const auto sum_name = builder_.keep(name + "_sum");
-        const auto min_name = builder_.keep(name + "_min");
-        const auto max_name = builder_.keep(name + "_max");
+        const StatisticNames names = statisticNames(name);
         for (const auto& point : histogram.data_points()) {
             if ((point.flags() & kNoRecordedValue) != 0) {
                 continue;
@@ -220,16 +205,31 @@ class MetricWalker {
             ++out_.data_points;
             builder_.beginPoint(context_, point.attributes(), derived);
             const int64_t ts = toMillis(point.time_unix_nano());
-            builder_.add(service_id_, count_name, ts, static_cast<double>(point.count()));
-            if (point.has_sum()) {
-                builder_.add(service_id_, sum_name, ts, point.sum());
-            }
-            if (point.has_min()) {
-                builder_.add(service_id_, min_name, ts, point.min());
-            }
-            if (point.has_max()) {
-                builder_.add(service_id_, max_name, ts, point.max());
-            }
+            addStatistics(point, ts, names);
+        }
+    }
+
+    // The `_count`, `_sum`, `_min`, `_max` series both histogram kinds carry.
+    struct StatisticNames {
+        std::string_view count, sum, min, max;
+    };
+
+    StatisticNames statisticNames(const std::string& name) {
+        return {builder_.keep(name + "_count"), builder_.keep(name + "_sum"),
+                builder_.keep(name + "_min"), builder_.keep(name + "_max")};
+    }
+
+    template <typename Point>
+    void addStatistics(const Point& point, int64_t ts, const StatisticNames& names) {
+        builder_.add(service_id_, names.count, ts, static_cast<double>(point.count()));
+        if (point.has_sum()) {
+            builder_.add(service_id_, names.sum, ts, point.sum());
+        }
+        if (point.has_min()) {
+            builder_.add(service_id_, names.min, ts, point.min());
+        }
+        if (point.has_max()) {
+            builder_.add(service_id_, names.max, ts, point.max());
         }
     }
 
