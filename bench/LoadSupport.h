@@ -80,6 +80,17 @@ inline double percentile(const std::vector<double>& sorted, double p) {
     return sorted[std::min(rank, sorted.size() - 1)];
 }
 
+// Keeps the description of the first failed request (an httplib::Result: an HTTP answer or a
+// transport error) for the summary line; later failures are only counted by the caller.
+template <typename HttpResult>
+void keepFirstError(std::string& first_error, const HttpResult& res) {
+    if (!first_error.empty()) {
+        return;
+    }
+    first_error = res ? "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 300)
+                      : httplib::to_string(res.error());
+}
+
 inline std::string readFileTrimmed(const std::string& path) {
     std::ifstream in(path);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

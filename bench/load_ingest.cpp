@@ -255,11 +255,7 @@ ConnectionResult sendShare(const Options& o, const std::vector<std::string>& bod
                 result.records_ok += batch_records[b];
             } else {
                 ++result.errors;
-                if (result.first_error.empty()) {
-                    result.first_error =
-                        res ? fmt::format("HTTP {}: {}", res->status, res->body.substr(0, 300))
-                            : httplib::to_string(res.error());
-                }
+                keepFirstError(result.first_error, res);
             }
             break;
         }

@@ -359,11 +359,7 @@ ConnectionResult send(const Options& o, const std::vector<Payload>& payloads,
                 result.samples_ok += p.samples;
             } else {
                 ++result.errors;
-                if (result.first_error.empty()) {
-                    result.first_error =
-                        res ? fmt::format("HTTP {}: {}", res->status, res->body.substr(0, 300))
-                            : httplib::to_string(res.error());
-                }
+                keepFirstError(result.first_error, res);
             }
             break;
         }
