@@ -4,8 +4,11 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <span>
 #include <stdexcept>
 #include <string_view>
+
+#include "common/Hex.h"
 
 namespace infrasage::audit {
 
@@ -28,17 +31,6 @@ void appendField(std::string& out, std::string_view bytes) {
 void appendNumberField(std::string& out, uint64_t value) {
     appendUInt64(out, 8);
     appendUInt64(out, value);
-}
-
-std::string toHex(const unsigned char* bytes, std::size_t size) {
-    static constexpr std::string_view kDigits = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        hex += kDigits[bytes[i] >> 4];
-        hex += kDigits[bytes[i] & 0x0f];
-    }
-    return hex;
 }
 
 }  // namespace
@@ -123,7 +115,7 @@ std::string AuditChain::computeHash(const AuditRecord& record) {
     if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
         throw std::runtime_error("SHA-256 failed");
     }
-    return toHex(digest.data(), size);
+    return toHex(std::span<const unsigned char>(digest.data(), size));
 }
 
 std::string AuditChain::randomId() {
@@ -131,7 +123,7 @@ std::string AuditChain::randomId() {
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
         throw std::runtime_error("RAND_bytes failed");
     }
-    return toHex(bytes.data(), bytes.size());
+    return toHex(std::span<const unsigned char>(bytes.data(), bytes.size()));
 }
 
 }  // namespace infrasage::audit

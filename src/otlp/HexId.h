@@ -1,18 +1,11 @@
-// otlp/HexId: trace and span ids between their three forms — raw bytes (OTLP protobuf), lowercase
-// hex (OTLP/JSON and the spans table) and base64 (what protobuf's JSON mapping expects for bytes).
+// otlp/HexId: the base64 form of trace and span ids (what protobuf's JSON mapping expects for
+// bytes); between raw bytes and hex (OTLP/JSON and the spans table) common/Hex converts.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
 namespace infrasage::otlp {
-
-// Lowercase hex of `bytes` (empty for empty).
-std::string hexId(std::string_view bytes);
-
-// The bytes `hex` spells (either case); nullopt for an odd length or a non-hex character.
-std::optional<std::string> bytesFromHex(std::string_view hex);
 
 // Standard base64 with padding.
 std::string base64(std::string_view bytes);

@@ -1,9 +1,9 @@
 #include "otlp/LogDecoder.h"
 
 #include "common/ApiError.h"
+#include "common/Hex.h"
 #include "otlp/AnyValueText.h"
 #include "otlp/AttributeSet.h"
-#include "otlp/HexId.h"
 #include "otlp/RowAppender.h"
 #include "otlp/SpanDecoder.h"
 
@@ -71,7 +71,7 @@ EncodedItems LogDecoder::decode(
                 AttributeSet set;
                 set.setAll(context.attributes);
                 if (!record.span_id().empty()) {
-                    set.set("span_id", hexId(record.span_id()));  // the record's own key wins
+                    set.set("span_id", toHex(record.span_id()));  // the record's own key wins
                 }
                 set.setAll(record.attributes());
                 const auto& attributes = set.finish();
@@ -90,7 +90,7 @@ EncodedItems LogDecoder::decode(
                 row.uint32(static_cast<uint32_t>(time / kNanosPerSecond));
                 row.uint32(static_cast<uint32_t>(time % kNanosPerSecond));
                 row.string(body);
-                row.string(hexId(record.trace_id()));
+                row.string(toHex(record.trace_id()));
                 row.attributes(attributes);
                 row.uint32(received_at);
                 row.string(record.severity_text());

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ApiError.h"
+#include "common/Hex.h"
 #include "otlp/HexId.h"
 
 namespace infrasage::otlp {
@@ -60,7 +61,7 @@ void hexIdsToBase64(nlohmann::json& value) {
     }
     for (auto& [key, member] : value.items()) {
         if (member.is_string() && isIdMember(key)) {
-            auto bytes = bytesFromHex(member.get_ref<const std::string&>());
+            auto bytes = fromHex(member.get_ref<const std::string&>(), HexCase::Any);
             if (!bytes) {
                 throw ApiError(400, "invalid_id", key + " is not hex (OTLP/JSON ids are hex)");
             }

@@ -4,8 +4,8 @@
 #include <limits>
 
 #include "common/ApiError.h"
+#include "common/Hex.h"
 #include "otlp/AttributeSet.h"
-#include "otlp/HexId.h"
 #include "otlp/RowAppender.h"
 
 namespace infrasage::otlp {
@@ -66,9 +66,9 @@ void encodeSpan(RowAppender& row, std::string_view tenant_id, std::string_view s
                 uint32_t received_at) {
     const uint64_t start = span.start_time_unix_nano();
     row.string(tenant_id);
-    row.string(hexId(span.trace_id()));
-    row.string(hexId(span.span_id()));
-    row.string(hexId(span.parent_span_id()));
+    row.string(toHex(span.trace_id()));
+    row.string(toHex(span.span_id()));
+    row.string(toHex(span.parent_span_id()));
     row.string(service_id);
     row.string(span.name());
     row.string(kindName(span.kind()));

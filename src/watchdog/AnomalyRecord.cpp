@@ -3,9 +3,11 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 
+#include "common/Hex.h"
 #include "detect/Severity.h"
 
 namespace infrasage::watchdog {
@@ -40,13 +42,7 @@ std::string anomalyId(const SeriesKey& key, int64_t detected_at) {
     appendField(input, key.metric_name);
     appendField(input, std::to_string(detected_at));
     auto digest = sha256(input);
-    static constexpr std::string_view kHex = "0123456789abcdef";
-    std::string id = "anom-";
-    for (size_t i = 0; i < kIdHexDigits / 2; ++i) {
-        id += kHex[digest[i] >> 4U];
-        id += kHex[digest[i] & 0x0fU];
-    }
-    return id;
+    return "anom-" + toHex(std::span<const unsigned char>(digest.data(), kIdHexDigits / 2));
 }
 
 storage::AnomalyRow makeAnomalyRow(const SeriesKey& key, const detect::Point& point,
