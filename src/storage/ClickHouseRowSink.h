@@ -1,5 +1,6 @@
 // storage/ClickHouseRowSink: the production RowSink. Sends each batch as one
-// `INSERT ... FORMAT RowBinary` into the stream's table (storage/Streams) in the client's database.
+// `INSERT ... FORMAT RowBinary` into the stream's table (storage/Streams) in the client's database;
+// sample blocks are first put into the table's key order (storage/SampleRowOrder).
 #pragma once
 
 #include "storage/ClickHouseClient.h"
