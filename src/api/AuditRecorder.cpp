@@ -19,9 +19,18 @@ std::string truncated(const std::string& s, std::size_t max) {
     return s.size() <= max ? s : s.substr(0, max);
 }
 
-// Successful requests of these actions become the per-key per-minute ingestion summary.
+// Successful requests of these actions, and their refusals for backpressure, become the per-key
+// per-minute ingestion summary.
 bool summarisedAsIngestion(std::string_view action) {
-    return action == "telemetry.ingest" || action == "prometheus.write";
+    return action == "telemetry.ingest" || action == "prometheus.write" ||
+           action.starts_with("otlp.");
+}
+
+// Answers to load, not to the request: they come in storms while the WAL is full, when one audit
+// entry each could not be written either.
+bool isBackpressureRefusal(const http::Response& res, const http::RequestContext& ctx) {
+    return res.status == 503 &&
+           (ctx.error_code == "ingestion_backlog_full" || ctx.error_code == "overloaded");
 }
 
 }  // namespace
@@ -46,9 +55,17 @@ void AuditRecorder::onComplete(const http::Route& route, const http::Request& re
     }
     const auto outcome = outcomeFor(res.status);
     const auto& p = ctx.principal;
-    if (p && summarisedAsIngestion(route.policy.action) && outcome == audit::kAllowed) {
-        log_.recordIngestion(p->tenant_id, p->actor, auth::actorTypeName(p->actor_type),
-                             ctx.ingested_records, 1, ctx.client_ip);
+    const bool refused = isBackpressureRefusal(res, ctx);
+    if (p && summarisedAsIngestion(route.policy.action) &&
+        (outcome == audit::kAllowed || refused)) {
+        log_.recordIngestion(audit::IngestionEvent{.tenant_id = p->tenant_id,
+                                                   .actor = p->actor,
+                                                   .actor_type = auth::actorTypeName(p->actor_type),
+                                                   .action = route.policy.action,
+                                                   .error_code = refused ? ctx.error_code : "",
+                                                   .status = static_cast<uint16_t>(res.status),
+                                                   .records = ctx.ingested_records,
+                                                   .client_ip = ctx.client_ip});
         return;
     }
     audit::AuditEntry entry;

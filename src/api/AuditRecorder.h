@@ -1,5 +1,6 @@
 // api/AuditRecorder: turns every routed request into an audit entry before its answer is sent —
-// reads, state changes, denials (401/403/429) and failed logins. Successful ingestion is
+// reads, state changes, denials (401/403/429) and failed logins. Successful ingestion (JSON, remote
+// write, OTLP) and its refusals for backpressure (503 overloaded / ingestion_backlog_full) are
 // summarised per key per minute instead (AuditLog::recordIngestion). Health probes and /metrics
 // touch no tenant data and are not audited. If the entry cannot be made durable, the request is
 // answered 503 rather than succeeding unaudited.

@@ -77,6 +77,7 @@ void handleExport(Services& s, const http::Request& req, http::Response& res,
             otlp::exportResponseBody(signal, outcome.rejected, outcome.error_message, encoding),
             std::string(otlp::contentTypeOf(encoding)));
     } catch (const ApiError& error) {
+        ctx.error_code = error.code();
         writeOtlpError(res, error, encoding);
     }
 }

@@ -1,8 +1,7 @@
 #include "audit/AuditLog.h"
 
-#include <fmt/format.h>
-
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <utility>
 
@@ -129,16 +128,27 @@ std::exception_ptr AuditLog::appendBatch(std::vector<Waiter*>& batch) {
     }
 }
 
-void AuditLog::recordIngestion(std::string_view tenant_id, std::string_view actor,
-                               std::string_view actor_type, uint64_t records, uint64_t requests,
-                               std::string_view client_ip) {
+void AuditLog::Summary::merge(const Summary& other) {
+    actor_type = other.actor_type;
+    if (!other.client_ip.empty()) {
+        client_ip = other.client_ip;
+    }
+    status = other.status;
+    records += other.records;
+    requests += other.requests;
+}
+
+void AuditLog::recordIngestion(const IngestionEvent& event) {
     const int64_t minute = nowMs() / kMinuteMs * kMinuteMs;
+    Summary one;
+    one.actor_type = event.actor_type;
+    one.client_ip = event.client_ip;
+    one.status = event.status;
+    one.records = event.records;
+    one.requests = 1;
     std::lock_guard lock(summary_mu_);
-    Summary& summary = summaries_[SummaryKey{tenant_id, actor, minute}];
-    summary.actor_type = actor_type;
-    summary.client_ip = client_ip;
-    summary.records += records;
-    summary.requests += requests;
+    summaries_[SummaryKey{event.tenant_id, event.actor, minute, event.action, event.error_code}]
+        .merge(one);
 }
 
 std::size_t AuditLog::flushEndedMinutes() {
@@ -164,18 +174,22 @@ std::size_t AuditLog::flushSummaries(int64_t before_minute_ms) {
     std::vector<AuditRecord> records(due.size());
     for (std::size_t i = 0; i < due.size(); ++i) {
         const auto& [key, summary] = due[i];
+        const auto& [tenant, actor, minute, action, error_code] = key;
         AuditEntry& e = records[i].entry;
-        e.tenant_id = std::get<0>(key);
-        e.actor = std::get<1>(key);
-        e.timestamp_ms = std::get<2>(key);  // the minute the total covers
+        e.tenant_id = tenant;
+        e.actor = actor;
+        e.timestamp_ms = minute;  // the minute the total covers
         e.actor_type = summary.actor_type;
-        e.action = kIngestAction;
+        e.action = action;
         e.resource = "telemetry";
-        e.outcome = kAllowed;
-        e.status = 200;
+        e.outcome = error_code.empty() ? kAllowed : kFailed;
+        e.status = summary.status;
         e.client_ip = summary.client_ip;
-        e.details =
-            fmt::format(R"({{"records":{},"requests":{}}})", summary.records, summary.requests);
+        nlohmann::json details{{"records", summary.records}, {"requests", summary.requests}};
+        if (!error_code.empty()) {
+            details["error"] = error_code;
+        }
+        e.details = details.dump();
     }
     try {
         write(std::move(records));
@@ -184,13 +198,12 @@ std::size_t AuditLog::flushSummaries(int64_t before_minute_ms) {
         // Put the totals back (merging with what arrived meanwhile) for the next attempt.
         std::lock_guard lock(summary_mu_);
         for (auto& [key, summary] : due) {
-            Summary& pending = summaries_[key];
-            pending.actor_type = summary.actor_type;
-            if (pending.client_ip.empty()) {
-                pending.client_ip = summary.client_ip;
+            auto [it, fresh] = summaries_.try_emplace(key, summary);
+            if (!fresh) {  // what arrived meanwhile is the more recent
+                Summary newer = std::move(it->second);
+                it->second = std::move(summary);
+                it->second.merge(newer);
             }
-            pending.records += summary.records;
-            pending.requests += summary.requests;
         }
         return 0;
     }

@@ -5,9 +5,11 @@
 // fsynced. Concurrent callers share WAL appends (group commit: one caller appends everything that
 // queued while the previous append ran), and linking and appending happen under one writer, so
 // seq order always equals WAL order.
-// Ingestion is summarised: recordIngestion() adds to an in-memory total per (tenant, actor, minute)
-// that becomes one `telemetry.ingest` entry when the minute has ended (background thread) or at
-// stop().
+// Ingestion is summarised: recordIngestion() adds to an in-memory total per (tenant, actor, minute,
+// action, refusal code) that becomes one entry when the minute has ended (background thread) or at
+// stop(). Refusals for backpressure are summarised too: they come in storms exactly when the WAL
+// is full, so one entry each would be refused as well, and the client would be told about the
+// audit trail instead of the overload. Totals wait in memory until the WAL takes them.
 // Depends on: audit/AuditChain, audit/AuditRowCodec, wal/WriteAheadLog, common/Clock.
 #pragma once
 
@@ -31,6 +33,18 @@
 
 namespace infrasage::audit {
 
+// One ingestion request for the per-minute summary.
+struct IngestionEvent {
+    std::string_view tenant_id;
+    std::string_view actor;
+    std::string_view actor_type;
+    std::string_view action;      // the route's action: telemetry.ingest, prometheus.write, ...
+    std::string_view error_code;  // empty when accepted; else the refusal code (overloaded, ...)
+    uint16_t status = 200;
+    uint64_t records = 0;  // records made durable
+    std::string_view client_ip;
+};
+
 struct AuditLogOptions {
     // How often the background thread looks for ended minutes to flush.
     std::chrono::milliseconds flush_interval{1000};
@@ -38,8 +52,6 @@ struct AuditLogOptions {
 
 class AuditLog {
   public:
-    static constexpr std::string_view kIngestAction = "telemetry.ingest";
-
     AuditLog(wal::WriteAheadLog& wal, const Clock& clock, AuditLogOptions options = {});
     ~AuditLog();  // stop()
     AuditLog(const AuditLog&) = delete;
@@ -51,10 +63,9 @@ class AuditLog {
     // caller must then refuse the request it was auditing. Refusals count in entriesFailed().
     void record(AuditEntry entry);
 
-    // Adds to the (tenant, actor, current minute) ingestion total. Cheap; never blocks on I/O.
-    void recordIngestion(std::string_view tenant_id, std::string_view actor,
-                         std::string_view actor_type, uint64_t records, uint64_t requests,
-                         std::string_view client_ip);
+    // Adds to the (tenant, actor, current minute, action, error code) total. Cheap; never blocks
+    // on I/O.
+    void recordIngestion(const IngestionEvent& event);
 
     // Writes one entry per total whose minute has ended by the clock; returns how many. Totals
     // the WAL refuses stay pending for the next call (and count in entriesFailed()). The
@@ -72,12 +83,16 @@ class AuditLog {
 
   private:
     struct Waiter;
-    using SummaryKey = std::tuple<std::string, std::string, int64_t>;  // tenant, actor, minute ms
+    // tenant, actor, minute ms, action, error code
+    using SummaryKey = std::tuple<std::string, std::string, int64_t, std::string, std::string>;
     struct Summary {
         std::string actor_type;
         std::string client_ip;  // the most recent one
+        uint16_t status = 200;  // the most recent one
         uint64_t records = 0;
         uint64_t requests = 0;
+
+        void merge(const Summary& other);
     };
 
     int64_t nowMs() const;

@@ -165,6 +165,7 @@ void HttpServer::dispatch(const Route& route, const Request& req, Response& res,
             // The body may be unread; the connection cannot be reused safely.
             res.set_header("Connection", "close");
         }
+        ctx.error_code = e.code();
         writeError(res, e);
     } catch (const std::exception& e) {
         observability::logError(

@@ -29,6 +29,7 @@ struct RequestContext {
                                    // unauthenticated request when known (login)
     std::string auth_failure;  // why authentication failed (token_expired, api_key_revoked, ...)
     uint64_t ingested_records = 0;  // records an ingestion request made durable
+    std::string error_code;         // the stable code of the error answered, if any
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
     // The principal of an authenticated route; the pipeline guarantees it is set there.

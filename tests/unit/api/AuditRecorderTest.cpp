@@ -233,6 +233,65 @@ TEST_F(AuditRecorderTest, RefusedIngestionIsAuditedAtOnce) {
     EXPECT_EQ(log_.pendingSummaries(), 0u);
 }
 
+TEST_F(AuditRecorderTest, OtlpAndRemoteWriteAreSummarisedUnderTheirOwnActions) {
+    ctx_.principal = ingestionKey();
+    ctx_.ingested_records = 7;
+    complete(route("otlp.metrics"), 200);
+    complete(route("otlp.metrics"), 200);
+    complete(route("prometheus.write"), 204);
+    EXPECT_TRUE(records().empty());
+    log_.stop();
+    const auto all = records();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].entry.action, "otlp.metrics");
+    EXPECT_EQ(nlohmann::json::parse(all[0].entry.details),
+              (nlohmann::json{{"records", 14}, {"requests", 2}}));
+    EXPECT_EQ(all[1].entry.action, "prometheus.write");
+    EXPECT_EQ(all[1].entry.status, 204);
+}
+
+// Overload answers are summarised (a storm of them must not need one WAL append each); any other
+// failed ingestion request is still one entry at once.
+TEST_F(AuditRecorderTest, BackpressureRefusalsAreSummarisedOtherFailuresAreNot) {
+    ctx_.principal = ingestionKey();
+    ctx_.error_code = "ingestion_backlog_full";
+    complete(route("prometheus.write"), 503);
+    complete(route("prometheus.write"), 503);
+    EXPECT_TRUE(records().empty());
+    EXPECT_EQ(log_.pendingSummaries(), 1u);
+
+    ctx_.error_code = "invalid_payload";
+    complete(route("prometheus.write"), 400);
+    EXPECT_EQ(onlyEntry().status, 400);
+
+    log_.stop();
+    const auto all = records();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[1].entry.outcome, "failed");
+    EXPECT_EQ(all[1].entry.status, 503);
+    EXPECT_EQ(
+        nlohmann::json::parse(all[1].entry.details),
+        (nlohmann::json{{"records", 0}, {"requests", 2}, {"error", "ingestion_backlog_full"}}));
+}
+
+// With the WAL full, an ingestion refusal keeps its own code: the audit total waits in memory.
+TEST(AuditRecorderWalFullTest, AFullBacklogIsAnsweredWithTheIngestionCode) {
+    ManualClock clock(kStartNs);
+    wal::WriteAheadLog wal(walOptions(100));  // smaller than any entry
+    audit::AuditLog log(wal, clock);
+    observability::Metrics metrics;
+    AuditRecorder recorder(log, metrics);
+
+    http::Request req;
+    http::Response res;
+    res.status = 503;
+    http::RequestContext ctx;
+    ctx.principal = ingestionKey();
+    ctx.error_code = "ingestion_backlog_full";
+    EXPECT_NO_THROW(recorder.onComplete(route("otlp.logs"), req, res, ctx));
+    EXPECT_EQ(log.pendingSummaries(), 1u);
+}
+
 TEST_F(AuditRecorderTest, LongResourcesAndUserAgentsAreTruncated) {
     ctx_.principal = alice();
     req_.path = "/api/v1/" + std::string(2000, 'p');

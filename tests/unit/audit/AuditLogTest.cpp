@@ -151,17 +151,35 @@ nlohmann::json details(const AuditRecord& r) {
     return nlohmann::json::parse(r.entry.details);
 }
 
+IngestionEvent event(std::string_view tenant, std::string_view key, std::string_view action,
+                     uint64_t records, std::string_view client_ip) {
+    IngestionEvent e;
+    e.tenant_id = tenant;
+    e.actor = key;
+    e.actor_type = "api_key";
+    e.action = action;
+    e.records = records;
+    e.client_ip = client_ip;
+    return e;
+}
+
+// An accepted telemetry.ingest request from an API key.
+void ingest(AuditLog& log, std::string_view tenant, std::string_view key, uint64_t records,
+            std::string_view client_ip) {
+    log.recordIngestion(event(tenant, key, "telemetry.ingest", records, client_ip));
+}
+
 TEST_F(AuditLogTest, IngestionIsSummarisedPerTenantActorAndMinute) {
     AuditLog log(wal_, clock_);
-    log.recordIngestion("a", "isage_key_1", "api_key", 100, 1, "10.0.0.1");
-    log.recordIngestion("a", "isage_key_1", "api_key", 50, 1, "10.0.0.2");
-    log.recordIngestion("a", "isage_key_2", "api_key", 7, 1, "10.0.0.3");
-    log.recordIngestion("b", "isage_key_1", "api_key", 1, 1, "10.0.0.4");
+    ingest(log, "a", "isage_key_1", 100, "10.0.0.1");
+    ingest(log, "a", "isage_key_1", 50, "10.0.0.2");
+    ingest(log, "a", "isage_key_2", 7, "10.0.0.3");
+    ingest(log, "b", "isage_key_1", 1, "10.0.0.4");
     EXPECT_EQ(log.flushEndedMinutes(), 0u);  // the minute has not ended
     EXPECT_EQ(log.pendingSummaries(), 3u);
 
     clock_.set(kStartNs + kMinuteNs);
-    log.recordIngestion("a", "isage_key_1", "api_key", 3, 1, "10.0.0.1");  // the next minute
+    ingest(log, "a", "isage_key_1", 3, "10.0.0.1");  // the next minute
     EXPECT_EQ(log.flushEndedMinutes(), 3u);
     EXPECT_EQ(log.pendingSummaries(), 1u);
 
@@ -188,12 +206,47 @@ TEST_F(AuditLogTest, IngestionIsSummarisedPerTenantActorAndMinute) {
     EXPECT_EQ(log.pendingSummaries(), 0u);
 }
 
+// A refusal storm under backpressure is one entry per minute and code, apart from the accepted
+// requests of the same key and from other actions.
+TEST_F(AuditLogTest, BackpressureRefusalsAreSummarisedByActionAndCode) {
+    AuditLog log(wal_, clock_);
+    IngestionEvent refused = event("a", "isage_key_1", "prometheus.write", 0, "10.0.0.9");
+    refused.error_code = "ingestion_backlog_full";
+    refused.status = 503;
+    for (int i = 0; i < 1000; ++i) {
+        log.recordIngestion(refused);
+    }
+    refused.error_code = "overloaded";
+    log.recordIngestion(refused);
+    IngestionEvent accepted = event("a", "isage_key_1", "prometheus.write", 2000, "10.0.0.9");
+    accepted.status = 204;
+    log.recordIngestion(accepted);
+    ingest(log, "a", "isage_key_1", 5, "10.0.0.9");
+    log.stop();
+
+    const auto records = walAuditRecords(wal_);
+    ASSERT_EQ(records.size(), 4u);  // (tenant, actor, minute, action, code) order
+    EXPECT_EQ(records[0].entry.action, "prometheus.write");
+    EXPECT_EQ(records[0].entry.outcome, "allowed");
+    EXPECT_EQ(records[0].entry.status, 204);
+    EXPECT_EQ(details(records[0]), (nlohmann::json{{"records", 2000}, {"requests", 1}}));
+    EXPECT_EQ(records[1].entry.outcome, "failed");
+    EXPECT_EQ(records[1].entry.status, 503);
+    EXPECT_EQ(
+        details(records[1]),
+        (nlohmann::json{{"records", 0}, {"requests", 1000}, {"error", "ingestion_backlog_full"}}));
+    EXPECT_EQ(details(records[2]),
+              (nlohmann::json{{"records", 0}, {"requests", 1}, {"error", "overloaded"}}));
+    EXPECT_EQ(records[3].entry.action, "telemetry.ingest");
+    EXPECT_EQ(details(records[3]), (nlohmann::json{{"records", 5}, {"requests", 1}}));
+}
+
 TEST_F(AuditLogTest, TheBackgroundThreadFlushesEndedMinutes) {
     AuditLogOptions options;
     options.flush_interval = std::chrono::milliseconds(5);
     AuditLog log(wal_, clock_, options);
     log.start();
-    log.recordIngestion("a", "isage_key_1", "api_key", 10, 1, "10.0.0.1");
+    ingest(log, "a", "isage_key_1", 10, "10.0.0.1");
     clock_.set(kStartNs + kMinuteNs);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (log.entriesWritten() == 0 && std::chrono::steady_clock::now() < deadline) {
@@ -212,7 +265,7 @@ TEST(AuditLogWalFullTest, RefusedSummariesStayPendingUntilStop) {
     wal::WriteAheadLog wal(options);
     AuditLog log(wal, clock);
 
-    log.recordIngestion("a", "isage_key_1", "api_key", 10, 1, "10.0.0.1");
+    ingest(log, "a", "isage_key_1", 10, "10.0.0.1");
     clock.set(kStartNs + kMinuteNs);
     EXPECT_EQ(log.flushEndedMinutes(), 0u);
     EXPECT_EQ(log.pendingSummaries(), 1u);
