@@ -1,9 +1,11 @@
 // bench/LoadSupport: what the load generators (load_*.cpp) share — CPU seconds and peak RSS of
-// measured processes from /proc, latency percentiles, the ClickHouse command-line options and the
-// wait until a table holds every acknowledged row (the end-to-end rate). Header-only: each load
+// measured processes from /proc, latency percentiles, sending with retries on overload answers,
+// the ClickHouse command-line options and the wait until a table holds every acknowledged row
+// (the end-to-end rate). Header-only: each load
 // generator is a single-file executable.
 #pragma once
 
+#include <httplib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -80,15 +82,55 @@ inline double percentile(const std::vector<double>& sorted, double p) {
     return sorted[std::min(rank, sorted.size() - 1)];
 }
 
-// Keeps the description of the first failed request (an httplib::Result: an HTTP answer or a
-// transport error) for the summary line; later failures are only counted by the caller.
-template <typename HttpResult>
-void keepFirstError(std::string& first_error, const HttpResult& res) {
-    if (!first_error.empty()) {
-        return;
+// What the senders saw: every attempt's latency, overload answers retried, requests that failed
+// for good, and the description of the first failure (later ones are only counted).
+struct SendTally {
+    std::vector<double> latencies_ms;
+    std::size_t requests = 0;
+    std::size_t retries = 0;
+    std::size_t errors = 0;
+    std::string first_error;
+
+    void fail(const httplib::Result& res) {
+        ++errors;
+        if (first_error.empty()) {
+            first_error =
+                res ? "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 300)
+                    : httplib::to_string(res.error());
+        }
     }
-    first_error = res ? "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 300)
-                      : httplib::to_string(res.error());
+
+    void merge(const SendTally& other) {
+        latencies_ms.insert(latencies_ms.end(), other.latencies_ms.begin(),
+                            other.latencies_ms.end());
+        requests += other.requests;
+        retries += other.retries;
+        errors += other.errors;
+        if (first_error.empty()) {
+            first_error = other.first_error;
+        }
+    }
+};
+
+// POSTs `body` until the answer is neither 429 nor 503 — at most 100 attempts, 20 ms apart, as a
+// sender backs off — recording every attempt in `tally`; returns the last answer.
+inline httplib::Result postWithRetry(httplib::Client& client, const std::string& path,
+                                     const httplib::Headers& headers, const std::string& body,
+                                     const char* content_type, SendTally& tally) {
+    constexpr int kMaxAttempts = 100;
+    for (int attempt = 1;; ++attempt) {
+        const auto started = Clock::now();
+        auto res = client.Post(path, headers, body.data(), body.size(), content_type);
+        const std::chrono::duration<double, std::milli> took = Clock::now() - started;
+        tally.latencies_ms.push_back(took.count());
+        ++tally.requests;
+        if (res && (res->status == 429 || res->status == 503) && attempt < kMaxAttempts) {
+            ++tally.retries;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            continue;
+        }
+        return res;
+    }
 }
 
 inline std::string readFileTrimmed(const std::string& path) {

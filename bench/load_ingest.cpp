@@ -214,18 +214,14 @@ void dumpRowBinary(const Options& o, const std::vector<Record>& records,
 }
 
 struct ConnectionResult {
-    std::vector<double> latencies_ms;
+    SendTally tally;
     std::size_t records_ok = 0;
-    std::size_t errors = 0;   // requests that failed for good
-    std::size_t retries = 0;  // 429/503 answers that were retried
-    std::string first_error;
 };
 
 // Sends bodies[index], bodies[index + stride], ... over one keep-alive connection.
 ConnectionResult sendShare(const Options& o, const std::vector<std::string>& bodies,
                            const std::vector<std::size_t>& batch_records, std::size_t index,
                            std::size_t stride) {
-    constexpr int kMaxAttempts = 100;
     ConnectionResult result;
     httplib::Client client(o.url);
     client.set_keep_alive(true);
@@ -237,27 +233,13 @@ ConnectionResult sendShare(const Options& o, const std::vector<std::string>& bod
         headers.emplace("X-API-Key", o.api_key);
     }
     for (std::size_t b = index; b < bodies.size(); b += stride) {
-        for (int attempt = 1;; ++attempt) {
-            const auto started = Clock::now();
-            auto res = client.Post("/api/v1/telemetry/batch", headers, bodies[b].data(),
-                                   bodies[b].size(), "application/json");
-            const std::chrono::duration<double, std::milli> took = Clock::now() - started;
-            result.latencies_ms.push_back(took.count());
-            const bool retryable = res && (res->status == 429 || res->status == 503);
-            if (retryable && attempt < kMaxAttempts) {
-                ++result.retries;
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                continue;
-            }
-            if (res && res->status == 200 &&
-                res->body.find(fmt::format("\"queued\":{}", batch_records[b])) !=
-                    std::string::npos) {
-                result.records_ok += batch_records[b];
-            } else {
-                ++result.errors;
-                keepFirstError(result.first_error, res);
-            }
-            break;
+        auto res = postWithRetry(client, "/api/v1/telemetry/batch", headers, bodies[b],
+                                 "application/json", result.tally);
+        if (res && res->status == 200 &&
+            res->body.find(fmt::format("\"queued\":{}", batch_records[b])) != std::string::npos) {
+            result.records_ok += batch_records[b];
+        } else {
+            result.tally.fail(res);
         }
     }
     return result;
@@ -304,16 +286,10 @@ int run(const Options& o) {
 
     ConnectionResult total;
     for (auto& r : results) {
-        total.latencies_ms.insert(total.latencies_ms.end(), r.latencies_ms.begin(),
-                                  r.latencies_ms.end());
+        total.tally.merge(r.tally);
         total.records_ok += r.records_ok;
-        total.errors += r.errors;
-        total.retries += r.retries;
-        if (total.first_error.empty()) {
-            total.first_error = r.first_error;
-        }
     }
-    std::sort(total.latencies_ms.begin(), total.latencies_ms.end());
+    std::sort(total.tally.latencies_ms.begin(), total.tally.latencies_ms.end());
 
     auto finished = acked;
     std::optional<storage::ClickHouseClient> clickhouse;
@@ -345,15 +321,15 @@ int run(const Options& o) {
         {"records_per_s", per_s(seconds)},
         {"ack_seconds", ack_seconds.count()},
         {"ack_records_per_s", per_s(ack_seconds)},
-        {"p50_ms", percentile(total.latencies_ms, 0.50)},
-        {"p99_ms", percentile(total.latencies_ms, 0.99)},
-        {"max_ms", total.latencies_ms.empty() ? 0.0 : total.latencies_ms.back()},
-        {"errors", total.errors},
+        {"p50_ms", percentile(total.tally.latencies_ms, 0.50)},
+        {"p99_ms", percentile(total.tally.latencies_ms, 0.99)},
+        {"max_ms", total.tally.latencies_ms.empty() ? 0.0 : total.tally.latencies_ms.back()},
+        {"errors", total.tally.errors},
         {"load_generator_cpu_s", own_cpu},
-        {"retries", total.retries},
+        {"retries", total.tally.retries},
     };
-    if (!total.first_error.empty()) {
-        out["first_error"] = total.first_error;
+    if (!total.tally.first_error.empty()) {
+        out["first_error"] = total.tally.first_error;
     }
     if (clickhouse) {
         // Parts written by inserts (level 0, merged or not): how the server batched its inserts.
@@ -371,7 +347,7 @@ int run(const Options& o) {
         out["clickhouse_cpu_s_per_million"] = millions > 0 ? ch_cpu / millions : 0.0;
     }
     std::cout << out.dump() << std::endl;
-    return total.errors == 0 ? 0 : 1;
+    return total.tally.errors == 0 ? 0 : 1;
 }
 
 }  // namespace

@@ -316,18 +316,13 @@ std::vector<Payload> makePayloads(const Options& o, const std::vector<Series>& s
 // ---- Sending ----
 
 struct ConnectionResult {
-    std::vector<double> latencies_ms;
+    SendTally tally;
     std::size_t samples_ok = 0;
-    std::size_t requests = 0;
-    std::size_t errors = 0;   // requests refused or failed for good
-    std::size_t retries = 0;  // 429/503 answers that were retried
-    bool exhausted = false;   // ran out of payloads before the deadline
-    std::string first_error;
+    bool exhausted = false;  // ran out of payloads before the deadline
 };
 
 ConnectionResult send(const Options& o, const std::vector<Payload>& payloads,
                       Clock::time_point deadline) {
-    constexpr int kMaxAttempts = 100;
     ConnectionResult result;
     httplib::Client client(o.url);
     client.set_keep_alive(true);
@@ -343,25 +338,12 @@ ConnectionResult send(const Options& o, const std::vector<Payload>& payloads,
     std::size_t next = 0;
     for (; next < payloads.size() && Clock::now() < deadline; ++next) {
         const auto& p = payloads[next];
-        for (int attempt = 1;; ++attempt) {
-            const auto started = Clock::now();
-            auto res = client.Post(o.path, headers, p.body.data(), p.body.size(),
-                                   "application/x-protobuf");
-            const std::chrono::duration<double, std::milli> took = Clock::now() - started;
-            result.latencies_ms.push_back(took.count());
-            ++result.requests;
-            if (res && (res->status == 429 || res->status == 503) && attempt < kMaxAttempts) {
-                ++result.retries;
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                continue;
-            }
-            if (res && res->status >= 200 && res->status < 300) {
-                result.samples_ok += p.samples;
-            } else {
-                ++result.errors;
-                keepFirstError(result.first_error, res);
-            }
-            break;
+        auto res =
+            postWithRetry(client, o.path, headers, p.body, "application/x-protobuf", result.tally);
+        if (res && res->status >= 200 && res->status < 300) {
+            result.samples_ok += p.samples;
+        } else {
+            result.tally.fail(res);
         }
     }
     result.exhausted = next == payloads.size();
@@ -436,18 +418,11 @@ int run(const Options& o) {
 
     ConnectionResult total;
     for (auto& r : results) {
-        total.latencies_ms.insert(total.latencies_ms.end(), r.latencies_ms.begin(),
-                                  r.latencies_ms.end());
+        total.tally.merge(r.tally);
         total.samples_ok += r.samples_ok;
-        total.requests += r.requests;
-        total.errors += r.errors;
-        total.retries += r.retries;
         total.exhausted = total.exhausted || r.exhausted;
-        if (total.first_error.empty()) {
-            total.first_error = r.first_error;
-        }
     }
-    std::sort(total.latencies_ms.begin(), total.latencies_ms.end());
+    std::sort(total.tally.latencies_ms.begin(), total.tally.latencies_ms.end());
 
     std::optional<Clock::time_point> delivered;
     if (!o.wait_table.empty()) {
@@ -474,20 +449,20 @@ int run(const Options& o) {
                                          static_cast<double>(std::max<std::size_t>(1, prepared))},
         {"generate_s", generate_seconds.count()},
         {"samples", total.samples_ok},
-        {"requests", total.requests},
+        {"requests", total.tally.requests},
         {"seconds", seconds.count()},
         {"samples_per_s", static_cast<double>(total.samples_ok) / seconds.count()},
-        {"p50_ms", percentile(total.latencies_ms, 0.50)},
-        {"p99_ms", percentile(total.latencies_ms, 0.99)},
-        {"max_ms", total.latencies_ms.empty() ? 0.0 : total.latencies_ms.back()},
-        {"errors", total.errors},
-        {"retries", total.retries},
+        {"p50_ms", percentile(total.tally.latencies_ms, 0.50)},
+        {"p99_ms", percentile(total.tally.latencies_ms, 0.99)},
+        {"max_ms", total.tally.latencies_ms.empty() ? 0.0 : total.tally.latencies_ms.back()},
+        {"errors", total.tally.errors},
+        {"retries", total.tally.retries},
         {"exhausted", total.exhausted},
         {"settle_s", o.settle_s},
         {"load_generator_cpu_s", own_cpu},
     };
-    if (!total.first_error.empty()) {
-        out["first_error"] = total.first_error;
+    if (!total.tally.first_error.empty()) {
+        out["first_error"] = total.tally.first_error;
     }
     if (delivered) {
         const std::chrono::duration<double> e2e = *delivered - started;
@@ -514,7 +489,7 @@ int run(const Options& o) {
     out["cpu_s_per_million"] = perMillion(total_cpu);
     out["cpu_s_per_million_drained"] = perMillion(total_drained);
     std::cout << out.dump() << std::endl;
-    return total.errors == 0 && total.samples_ok > 0 ? 0 : 1;
+    return total.tally.errors == 0 && total.samples_ok > 0 ? 0 : 1;
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "api/AnomalyHandlers.h"
 
+#include <utility>
+
 #include "api/AnomalyJson.h"
 #include "api/JsonBody.h"
+#include "api/PageResponse.h"
 #include "api/QueryParams.h"
 #include "http/JsonResponse.h"
 #include "storage/AnomalyRepository.h"
@@ -55,11 +58,7 @@ void handleListAnomalies(Services& s, const http::Request& req, http::Response& 
     for (const auto& row : page.anomalies) {
         anomalies.push_back(anomalyJson(row));
     }
-    http::writeJson(
-        res, 200,
-        {{"anomalies", anomalies},
-         {"next_page_token", page.next_page_token.empty() ? nlohmann::json(nullptr)
-                                                          : nlohmann::json(page.next_page_token)}});
+    writePage(res, "anomalies", std::move(anomalies), page.next_page_token);
 }
 
 void handleGetAnomaly(Services& s, const http::Request& req, http::Response& res,

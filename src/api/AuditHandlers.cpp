@@ -1,5 +1,6 @@
 #include "api/AuditHandlers.h"
 
+#include "api/PageResponse.h"
 #include "api/QueryParams.h"
 #include "http/JsonResponse.h"
 #include "tenancy/TenantScope.h"
@@ -39,12 +40,7 @@ void handleAuditList(Services& s, const http::Request& req, http::Response& res,
         filter.limit = static_cast<std::size_t>(*limit);
     }
     auto page = s.audit.list(auditScope(req, ctx), filter);
-    nlohmann::json entries = page.entries;
-    http::writeJson(
-        res, 200,
-        {{"entries", entries},
-         {"next_page_token", page.next_page_token.empty() ? nlohmann::json(nullptr)
-                                                          : nlohmann::json(page.next_page_token)}});
+    writePage(res, "entries", page.entries, page.next_page_token);
 }
 
 void handleAuditVerify(Services& s, const http::Request& req, http::Response& res,
