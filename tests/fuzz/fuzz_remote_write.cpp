@@ -1,8 +1,9 @@
 // libFuzzer target: Prometheus remote write bodies (ingest/RemoteWriteDecoder), read from the
 // network before anything validates them. Each input is tried as a snappy-compressed body (what
 // the endpoint receives) and as an already decompressed protobuf (to reach the wire reader with
-// arbitrary bytes). Any crash, sanitizer report or exception other than ApiError is a finding; the
-// decoded views must stay inside the request's buffers and add up.
+// arbitrary bytes), each as remote write 1.0 and as 2.0 (symbol table and label references). Any
+// crash, sanitizer report or exception other than ApiError is a finding; the decoded views must
+// stay inside the request's buffers and add up.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,7 @@ namespace {
 using infrasage::ingest::DecodedWriteRequest;
 using infrasage::ingest::RemoteWriteDecoder;
 using infrasage::ingest::RemoteWriteOptions;
+using infrasage::ingest::RemoteWriteVersion;
 
 RemoteWriteOptions smallOptions() {
     RemoteWriteOptions options;
@@ -56,16 +58,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     static const RemoteWriteDecoder decoder(smallOptions());
     static DecodedWriteRequest out;
     const std::string_view input(reinterpret_cast<const char*>(data), size);
-    try {
-        decoder.decodeSnappy(input, out);
-        check(out, decoder.options());
-    } catch (const infrasage::ApiError&) {
-        // refused: the expected outcome for most inputs
-    }
-    try {
-        decoder.decodeProtobuf(input, out);
-        check(out, decoder.options());
-    } catch (const infrasage::ApiError&) {
+    for (auto version : {RemoteWriteVersion::V1, RemoteWriteVersion::V2}) {
+        try {
+            decoder.decodeSnappy(input, out, version);
+            check(out, decoder.options());
+        } catch (const infrasage::ApiError&) {
+            // refused: the expected outcome for most inputs
+        }
+        try {
+            decoder.decodeProtobuf(input, out, version);
+            check(out, decoder.options());
+        } catch (const infrasage::ApiError&) {
+        }
     }
     return 0;
 }

@@ -5,6 +5,7 @@
 // endpoint's refusals over HTTP (nothing written), scopes and tenant isolation.
 #include <fcntl.h>
 #include <prometheus/remote.pb.h>
+#include <prometheus/write_v2.pb.h>
 #include <signal.h>
 #include <snappy.h>
 #include <spawn.h>
@@ -158,9 +159,10 @@ class PrometheusRemoteWriteTest : public ServerTestBase {
 
     httplib::Result write(const std::string& key, const std::string& body,
                           const std::string& content_type = "application/x-protobuf",
-                          const std::string& encoding = "snappy") {
+                          const std::string& encoding = "snappy",
+                          const std::string& version = "0.1.0") {
         httplib::Client c("127.0.0.1", server_->port());
-        httplib::Headers headers{{"X-Prometheus-Remote-Write-Version", "0.1.0"}};
+        httplib::Headers headers{{"X-Prometheus-Remote-Write-Version", version}};
         if (!key.empty()) headers.emplace("Authorization", "Bearer " + key);
         if (!encoding.empty()) headers.emplace("Content-Encoding", encoding);
         return c.Post("/api/v1/prometheus/write", headers, body, content_type);
@@ -168,6 +170,13 @@ class PrometheusRemoteWriteTest : public ServerTestBase {
 
     httplib::Result write(const std::string& key, const prometheus::WriteRequest& req) {
         return write(key, snappyCompress(req.SerializeAsString()));
+    }
+
+    // Remote write 2.0, as Prometheus 3 sends it.
+    httplib::Result write(const std::string& key, const io::prometheus::write::v2::Request& req) {
+        return write(key, snappyCompress(req.SerializeAsString()),
+                     "application/x-protobuf;proto=io.prometheus.write.v2.Request", "snappy",
+                     "2.0.0");
     }
 
     // Stored samples of one series of `tenant` (infrasage_samples joined with infrasage_series),
@@ -332,8 +341,11 @@ TEST_F(PrometheusRemoteWriteTest, BadPayloadsAreRefusedWithStableCodesAndNothing
         EXPECT_EQ(json(r)["error"], code) << r->body;
     };
     expect(write(api_key_, body, "application/json"), 415, "unsupported_media_type");
-    expect(write(api_key_, body, "application/x-protobuf;proto=io.prometheus.write.v2.Request"),
-           415, "unsupported_media_type");
+    expect(write(api_key_, body, "application/x-protobuf;proto=example.Other"), 415,
+           "unsupported_media_type");
+    // A 2.0 content type with 1.0's version header: the sender is confused, nothing is guessed.
+    expect(write(api_key_, body, "application/x-protobuf; proto=io.prometheus.write.v2.Request"),
+           400, "unsupported_version");
     expect(write(api_key_, body, "application/x-protobuf", ""), 400, "unsupported_encoding");
     expect(write(api_key_, body, "application/x-protobuf", "lz4"), 400, "unsupported_encoding");
     expect(write(api_key_, raw), 400, "invalid_snappy");  // not compressed
@@ -366,6 +378,67 @@ TEST_F(PrometheusRemoteWriteTest, BadPayloadsAreRefusedWithStableCodesAndNothing
     EXPECT_EQ(waitForSamples(tenant_, "bad_payload_probe", {}, 1, 30s).size(), 1u);
     EXPECT_EQ(countRows("infrasage_samples"), 1u);
     EXPECT_EQ(countRows("infrasage_series"), 1u);
+}
+
+// Remote write 2.0 on the same endpoint: strings interned in a symbol table, the written counts in
+// the answer's headers, and the partial-write rule (histogram samples not written → 400, the float
+// samples of the request written and counted).
+TEST_F(PrometheusRemoteWriteTest, RemoteWrite2IsStoredAndAnswersWithWrittenCounts) {
+    namespace v2 = io::prometheus::write::v2;
+    const int64_t now = nowMs();
+    v2::Request req;
+    for (const char* symbol : {"", "__name__", "rw2_requests_total", "job", "api", "code", "200",
+                               "500", "rw2_latency_seconds"}) {
+        req.add_symbols(symbol);
+    }
+    auto series = [&](std::initializer_list<uint32_t> refs, double value) {
+        auto* ts = req.add_timeseries();
+        for (auto ref : refs) ts->add_labels_refs(ref);
+        auto* s = ts->add_samples();
+        s->set_value(value);
+        s->set_timestamp(now);
+        return ts;
+    };
+    series({1, 2, 3, 4, 5, 6}, 41.0);
+    series({1, 2, 3, 4, 5, 7}, 2.0)->add_exemplars()->set_value(0.3);  // not stored, not an error
+    auto r = write(api_key_, req);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 204) << r->body;
+    EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Samples-Written"), "2");
+    EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Histograms-Written"), "0");
+    EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Exemplars-Written"), "0");
+    auto ok = waitForSamples(tenant_, "rw2_requests_total", {{"code", "200"}}, 1, 30s);
+    ASSERT_EQ(ok.size(), 1u);
+    EXPECT_EQ(ok[0].value, 41.0);
+    EXPECT_EQ(ok[0].timestamp_ms, now);
+    EXPECT_EQ(stored(tenant_, "rw2_requests_total", {{"code", "500"}}, "api").size(), 1u);
+
+    v2::Request mixed;
+    for (const char* symbol : {"", "__name__", "rw2_latency_seconds", "rw2_up", "job", "api"}) {
+        mixed.add_symbols(symbol);
+    }
+    auto* histogram = mixed.add_timeseries();
+    for (uint32_t ref : {1U, 2U, 4U, 5U}) histogram->add_labels_refs(ref);
+    histogram->add_histograms()->set_count_int(3);
+    auto* up = mixed.add_timeseries();
+    for (uint32_t ref : {1U, 3U, 4U, 5U}) up->add_labels_refs(ref);
+    auto* sample = up->add_samples();
+    sample->set_value(1.0);
+    sample->set_timestamp(now);
+    r = write(api_key_, mixed);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(json(r)["error"], "native_histograms_unsupported");
+    EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Samples-Written"), "1");
+    EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Histograms-Written"), "0");
+    EXPECT_EQ(waitForSamples(tenant_, "rw2_up", {}, 1, 30s).size(), 1u);
+
+    mixed.mutable_timeseries(1)->add_labels_refs(99);  // past the symbol table
+    r = write(api_key_, mixed);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(json(r)["error"], "invalid_protobuf");
+    EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Samples-Written"), "0");
 }
 
 TEST_F(PrometheusRemoteWriteTest, ScopesAndTenantIsolation) {

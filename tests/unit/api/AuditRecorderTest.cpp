@@ -274,24 +274,6 @@ TEST_F(AuditRecorderTest, BackpressureRefusalsAreSummarisedOtherFailuresAreNot) 
         (nlohmann::json{{"records", 0}, {"requests", 2}, {"error", "ingestion_backlog_full"}}));
 }
 
-// With the WAL full, an ingestion refusal keeps its own code: the audit total waits in memory.
-TEST(AuditRecorderWalFullTest, AFullBacklogIsAnsweredWithTheIngestionCode) {
-    ManualClock clock(kStartNs);
-    wal::WriteAheadLog wal(walOptions(100));  // smaller than any entry
-    audit::AuditLog log(wal, clock);
-    observability::Metrics metrics;
-    AuditRecorder recorder(log, metrics);
-
-    http::Request req;
-    http::Response res;
-    res.status = 503;
-    http::RequestContext ctx;
-    ctx.principal = ingestionKey();
-    ctx.error_code = "ingestion_backlog_full";
-    EXPECT_NO_THROW(recorder.onComplete(route("otlp.logs"), req, res, ctx));
-    EXPECT_EQ(log.pendingSummaries(), 1u);
-}
-
 TEST_F(AuditRecorderTest, LongResourcesAndUserAgentsAreTruncated) {
     ctx_.principal = alice();
     req_.path = "/api/v1/" + std::string(2000, 'p');
@@ -304,21 +286,34 @@ TEST_F(AuditRecorderTest, LongResourcesAndUserAgentsAreTruncated) {
     EXPECT_EQ(entry.outcome, "failed");
 }
 
-TEST(AuditRecorderWalFullTest, AnEntryThatCannotBeMadeDurableRefusesTheRequest) {
-    ManualClock clock(kStartNs);
-    wal::WriteAheadLog wal(walOptions(100));  // smaller than any entry
-    audit::AuditLog log(wal, clock);
-    observability::Metrics metrics;
-    AuditRecorder recorder(log, metrics);
+// A WAL that refuses every entry.
+class AuditRecorderWalFullTest : public ::testing::Test {
+  protected:
+    ManualClock clock_{kStartNs};
+    wal::WriteAheadLog wal_{walOptions(100)};  // smaller than any entry
+    audit::AuditLog log_{wal_, clock_};
+    observability::Metrics metrics_;
+    AuditRecorder recorder_{log_, metrics_};
+    http::Request req_;
+    http::Response res_;
+    http::RequestContext ctx_;
+};
 
-    http::Request req;
-    req.path = "/api/v1/apikeys";
-    http::Response res;
-    res.status = 200;
-    http::RequestContext ctx;
-    ctx.principal = alice();
+// With the WAL full, an ingestion refusal keeps its own code: the audit total waits in memory.
+TEST_F(AuditRecorderWalFullTest, AFullBacklogIsAnsweredWithTheIngestionCode) {
+    res_.status = 503;
+    ctx_.principal = ingestionKey();
+    ctx_.error_code = "ingestion_backlog_full";
+    EXPECT_NO_THROW(recorder_.onComplete(route("otlp.logs"), req_, res_, ctx_));
+    EXPECT_EQ(log_.pendingSummaries(), 1u);
+}
+
+TEST_F(AuditRecorderWalFullTest, AnEntryThatCannotBeMadeDurableRefusesTheRequest) {
+    req_.path = "/api/v1/apikeys";
+    res_.status = 200;
+    ctx_.principal = alice();
     try {
-        recorder.onComplete(route("apikey.list"), req, res, ctx);
+        recorder_.onComplete(route("apikey.list"), req_, res_, ctx_);
         FAIL() << "a request was answered without its audit entry";
     } catch (const ApiError& e) {
         EXPECT_EQ(e.httpStatus(), 503);
