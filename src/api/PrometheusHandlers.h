@@ -9,7 +9,7 @@
 // X-Prometheus-Remote-Write-*-Written headers, and follow 2.0's rule that samples or native
 // histogram samples not written make the answer a 400 (the rest is written; histograms are not
 // stored yet, exemplars are not stored and not an error). 1.0's native histograms are counted in
-// infrasage_records_rejected_total{reason="native_histogram_unsupported"}.
+// infrasage_ingest_records_rejected_total{error="native_histogram_unsupported"}.
 #pragma once
 
 #include "api/Services.h"

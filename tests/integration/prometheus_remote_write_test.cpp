@@ -432,6 +432,12 @@ TEST_F(PrometheusRemoteWriteTest, RemoteWrite2IsStoredAndAnswersWithWrittenCount
     EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Samples-Written"), "1");
     EXPECT_EQ(r->get_header_value("X-Prometheus-Remote-Write-Histograms-Written"), "0");
     EXPECT_EQ(waitForSamples(tenant_, "rw2_up", {}, 1, 30s).size(), 1u);
+    auto metrics = httplib::Client("127.0.0.1", server_->port()).Get("/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_NE(
+        metrics->body.find(
+            R"(infrasage_ingest_records_rejected_total{error="native_histogram_unsupported"} 1)"),
+        std::string::npos);
 
     mixed.mutable_timeseries(1)->add_labels_refs(99);  // past the symbol table
     r = write(api_key_, mixed);
