@@ -258,7 +258,7 @@ int runServe(const config::Config& cfg) {
         std::optional<watchdog::Watchdog> engine;
         if (cfg.watchdog_enabled) {
             engine.emplace(watchdogOptions(cfg, watchdog::ShardSpec()), watchdog_reader,
-                           watchdog_writer, SystemClock::instance());
+                           watchdog_writer, SystemClock::instance(), &metrics);
             engine->start();
         }
         signals.start([&server](int sig) {

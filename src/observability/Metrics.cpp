@@ -74,7 +74,55 @@ Metrics::Metrics()
       audit_entries_(prometheus::BuildCounter()
                          .Name("infrasage_audit_entries_total")
                          .Help("Audit entries made durable, by outcome")
-                         .Register(*registry_)) {}
+                         .Register(*registry_)),
+      watchdog_cycles_(prometheus::BuildCounter()
+                           .Name("infrasage_watchdog_cycles_total")
+                           .Help("Watchdog detection cycles by outcome (ok, failed)")
+                           .Register(*registry_)),
+      watchdog_cycle_seconds_(prometheus::BuildHistogram()
+                                  .Name("infrasage_watchdog_cycle_duration_seconds")
+                                  .Help("Wall time of a successful Watchdog cycle")
+                                  .Register(*registry_)
+                                  .Add({}, latencyBuckets())),
+      watchdog_points_(prometheus::BuildCounter()
+                           .Name("infrasage_watchdog_points_total")
+                           .Help("Series points fed to the detectors")
+                           .Register(*registry_)
+                           .Add({})),
+      watchdog_anomalies_(prometheus::BuildCounter()
+                              .Name("infrasage_watchdog_anomalies_total")
+                              .Help("Anomalies the Watchdog wrote")
+                              .Register(*registry_)
+                              .Add({})),
+      watchdog_dropped_series_(prometheus::BuildCounter()
+                                   .Name("infrasage_watchdog_dropped_series_total")
+                                   .Help("New series not tracked because the state table was full")
+                                   .Register(*registry_)
+                                   .Add({})),
+      watchdog_tracked_series_(prometheus::BuildGauge()
+                                   .Name("infrasage_watchdog_tracked_series")
+                                   .Help("Series with detector state after the last cycle")
+                                   .Register(*registry_)
+                                   .Add({})),
+      watchdog_last_success_(prometheus::BuildGauge()
+                                 .Name("infrasage_watchdog_last_success_timestamp_seconds")
+                                 .Help("When the last Watchdog cycle succeeded (alert on its age)")
+                                 .Register(*registry_)
+                                 .Add({})) {}
+
+void Metrics::observeWatchdogCycle(const WatchdogCycleStats& stats) {
+    watchdog_cycles_.Add({{"outcome", "ok"}}).Increment();
+    watchdog_cycle_seconds_.Observe(stats.seconds);
+    watchdog_points_.Increment(static_cast<double>(stats.points));
+    watchdog_anomalies_.Increment(static_cast<double>(stats.anomalies));
+    watchdog_dropped_series_.Increment(static_cast<double>(stats.dropped_series));
+    watchdog_tracked_series_.Set(static_cast<double>(stats.tracked_series));
+    watchdog_last_success_.Set(stats.finished_at);
+}
+
+void Metrics::addWatchdogCycleFailure() {
+    watchdog_cycles_.Add({{"outcome", "failed"}}).Increment();
+}
 
 void Metrics::addRateLimited(const std::string& kind) {
     rate_limited_.Add({{"kind", kind}}).Increment();

@@ -10,10 +10,21 @@
 #include <prometheus/registry.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
 namespace infrasage::observability {
+
+// One finished cycle of the Watchdog (the engine role running inside `serve`).
+struct WatchdogCycleStats {
+    double seconds = 0;  // wall time of the cycle
+    uint64_t points = 0;
+    uint64_t anomalies = 0;
+    uint64_t tracked_series = 0;
+    uint64_t dropped_series = 0;  // new series refused because the state table was full
+    double finished_at = 0;       // unix seconds
+};
 
 class Metrics {
   public:
@@ -32,6 +43,9 @@ class Metrics {
     void addRateLimited(const std::string& kind);    // api_key | tenant
     void addAuthFailure(const std::string& reason);  // token_expired, unknown_api_key, ...
     void addAuditEntries(const std::string& outcome, double n);
+    // A cycle that found nothing closed to read counts as ok with zero points.
+    void observeWatchdogCycle(const WatchdogCycleStats& stats);
+    void addWatchdogCycleFailure();
 
     // Prometheus text exposition format (version 0.0.4).
     std::string render() const;
@@ -53,6 +67,13 @@ class Metrics {
     prometheus::Family<prometheus::Counter>& rate_limited_;
     prometheus::Family<prometheus::Counter>& auth_failures_;
     prometheus::Family<prometheus::Counter>& audit_entries_;
+    prometheus::Family<prometheus::Counter>& watchdog_cycles_;
+    prometheus::Histogram& watchdog_cycle_seconds_;
+    prometheus::Counter& watchdog_points_;
+    prometheus::Counter& watchdog_anomalies_;
+    prometheus::Counter& watchdog_dropped_series_;
+    prometheus::Gauge& watchdog_tracked_series_;
+    prometheus::Gauge& watchdog_last_success_;
 };
 
 }  // namespace infrasage::observability

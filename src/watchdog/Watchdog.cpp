@@ -1,5 +1,7 @@
 #include "watchdog/Watchdog.h"
 
+#include <chrono>
+
 #include "observability/Log.h"
 
 namespace infrasage::watchdog {
@@ -11,13 +13,17 @@ constexpr int64_t kNanosPerSecond = 1'000'000'000;
 }  // namespace
 
 Watchdog::Watchdog(WatchdogOptions options, SeriesSource& source, AnomalySink& sink,
-                   const Clock& clock)
+                   const Clock& clock, observability::Metrics* metrics)
     : cycle_(std::move(options), source, sink),
       clock_(clock),
+      metrics_(metrics),
       task_([this] { runOnce(); }, std::chrono::seconds(cycle_.options().step_seconds),
-            [](const std::exception& e) {
+            [this](const std::exception& e) {
                 observability::logWarn("watchdog cycle failed; retrying next interval",
                                        {{"error", e.what()}});
+                if (metrics_ != nullptr) {
+                    metrics_->addWatchdogCycleFailure();
+                }
             }) {}
 
 Watchdog::~Watchdog() {
@@ -36,7 +42,15 @@ void Watchdog::stop() {
 
 void Watchdog::runOnce() {
     try {
+        const auto started = std::chrono::steady_clock::now();
         auto summary = cycle_.run(clock_.nowNanos() / kNanosPerSecond, &cancel_);
+        if (metrics_ != nullptr) {
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+            metrics_->observeWatchdogCycle(observability::WatchdogCycleStats{
+                took.count(), summary.points, summary.anomalies, summary.tracked_series,
+                summary.dropped_series,
+                static_cast<double>(clock_.nowNanos()) / static_cast<double>(kNanosPerSecond)});
+        }
         if (summary.skipped) {
             return;
         }

@@ -1,6 +1,8 @@
 // watchdog/Watchdog: the periodic engine loop of one shard — a WatchdogCycle every interval on its
 // own thread (common/PeriodicTask). stop() cancels a long catch-up between two reads, so shutdown
-// waits for at most one query, not for a day of history.
+// waits for at most one query, not for a day of history. With `metrics`, every cycle is counted
+// on /metrics (infrasage_watchdog_*: cycles by outcome, duration, points, anomalies, tracked
+// series, last success).
 #pragma once
 
 #include <atomic>
@@ -9,13 +11,15 @@
 
 #include "common/Clock.h"
 #include "common/PeriodicTask.h"
+#include "observability/Metrics.h"
 #include "watchdog/WatchdogCycle.h"
 
 namespace infrasage::watchdog {
 
 class Watchdog {
   public:
-    Watchdog(WatchdogOptions options, SeriesSource& source, AnomalySink& sink, const Clock& clock);
+    Watchdog(WatchdogOptions options, SeriesSource& source, AnomalySink& sink, const Clock& clock,
+             observability::Metrics* metrics = nullptr);
     ~Watchdog();
     Watchdog(const Watchdog&) = delete;
     Watchdog& operator=(const Watchdog&) = delete;
@@ -32,6 +36,7 @@ class Watchdog {
 
     WatchdogCycle cycle_;
     const Clock& clock_;
+    observability::Metrics* metrics_;
     std::atomic<bool> cancel_{false};
     PeriodicTask task_;
 };
