@@ -63,7 +63,8 @@ auth::Principal ingestionKey() {
 
 class AuditRecorderTest : public ::testing::Test {
   protected:
-    AuditRecorderTest() {
+    explicit AuditRecorderTest(uint64_t wal_max_pending_bytes = 1ULL << 30)
+        : wal_(walOptions(wal_max_pending_bytes)) {
         req_.method = "POST";
         req_.path = "/api/v1/apikeys";
         req_.headers.emplace("User-Agent", "curl/8.0");
@@ -105,7 +106,7 @@ class AuditRecorderTest : public ::testing::Test {
     }
 
     ManualClock clock_{kStartNs};
-    wal::WriteAheadLog wal_{walOptions()};
+    wal::WriteAheadLog wal_;
     audit::AuditLog log_{wal_, clock_};
     observability::Metrics metrics_;
     AuditRecorder recorder_{log_, metrics_};
@@ -286,17 +287,10 @@ TEST_F(AuditRecorderTest, LongResourcesAndUserAgentsAreTruncated) {
     EXPECT_EQ(entry.outcome, "failed");
 }
 
-// A WAL that refuses every entry.
-class AuditRecorderWalFullTest : public ::testing::Test {
+// A WAL that refuses every entry (its cap is smaller than any entry).
+class AuditRecorderWalFullTest : public AuditRecorderTest {
   protected:
-    ManualClock clock_{kStartNs};
-    wal::WriteAheadLog wal_{walOptions(100)};  // smaller than any entry
-    audit::AuditLog log_{wal_, clock_};
-    observability::Metrics metrics_;
-    AuditRecorder recorder_{log_, metrics_};
-    http::Request req_;
-    http::Response res_;
-    http::RequestContext ctx_;
+    AuditRecorderWalFullTest() : AuditRecorderTest(100) {}
 };
 
 // With the WAL full, an ingestion refusal keeps its own code: the audit total waits in memory.
