@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "storage/SqlLiteral.h"
@@ -152,6 +153,22 @@ class ServerTestBase : public ::testing::Test {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         return n;
+    }
+
+    // Polls until the server's schema bootstrap has created `table` in this test's database.
+    bool waitForTable(std::string_view table,
+                      std::chrono::seconds timeout = std::chrono::seconds(30)) {
+        const auto sql = storage::SqlBuilder("SELECT count() FROM system.tables WHERE database = ")
+                             .string(slug_)
+                             .sql(" AND name = ")
+                             .string(table)
+                             .str();
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (query(sql) != "1\n") {
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return true;
     }
 
     std::string slug_;

@@ -48,8 +48,9 @@ class AnomaliesApiTest : public ServerTestBase {
         server_->start();
         other_tenant_ = tenant_ + "-b";
         other_key_ = createApiKey(other_tenant_, "full");
-        waitForTable(storage::kAnomaliesTable);
-        waitForTable("infrasage_metrics");
+        for (const auto table : {storage::kAnomaliesTable, std::string_view("infrasage_metrics")}) {
+            ASSERT_TRUE(waitForTable(table)) << table << " never created";
+        }
         // Tenant A: 25 anomalies over two services and two metrics, every severity; the first
         // four share one second (ties are broken by anomaly_id, also across page boundaries).
         const std::vector<std::string> severities = {"low", "medium", "high", "critical"};
@@ -67,15 +68,6 @@ class AnomaliesApiTest : public ServerTestBase {
         }
         insertAnomalies(a_);
         insertAnomalies(b_);
-    }
-
-    void waitForTable(std::string_view table) {
-        const auto sql = storage::SqlBuilder("SELECT count() FROM system.tables WHERE database = ")
-                             .string(slug_)
-                             .sql(" AND name = ")
-                             .string(table)
-                             .str();
-        ASSERT_TRUE(waitFor([&] { return query(sql) == "1\n"; })) << table << " never created";
     }
 
     static bool waitFor(const std::function<bool()>& condition) {

@@ -275,20 +275,7 @@ class NarrowMetricsApiTest : public ServerTestBase {
         rows_ = Rows(slug_);
         for (const auto table : {std::string_view("infrasage_metrics"), storage::kSeriesTable,
                                  storage::kSamplesTable}) {
-            waitForTable(table);
-        }
-    }
-
-    void waitForTable(std::string_view table) {
-        const auto sql = storage::SqlBuilder("SELECT count() FROM system.tables WHERE database = ")
-                             .string(slug_)
-                             .sql(" AND name = ")
-                             .string(table)
-                             .str();
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (query(sql) != "1\n") {
-            ASSERT_LT(std::chrono::steady_clock::now(), deadline) << table << " never created";
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            ASSERT_TRUE(waitForTable(table)) << table << " never created";
         }
     }
 
