@@ -1,7 +1,5 @@
 #include "watchdog/Watchdog.h"
 
-#include <chrono>
-
 #include "observability/Log.h"
 
 namespace infrasage::watchdog {
@@ -42,13 +40,11 @@ void Watchdog::stop() {
 
 void Watchdog::runOnce() {
     try {
-        const auto started = std::chrono::steady_clock::now();
         auto summary = cycle_.run(clock_.nowNanos() / kNanosPerSecond, &cancel_);
         if (metrics_ != nullptr) {
-            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
             metrics_->observeWatchdogCycle(observability::WatchdogCycleStats{
-                took.count(), summary.points, summary.anomalies, summary.tracked_series,
-                summary.dropped_series,
+                summary.cycle_ms / 1000.0, summary.points, summary.anomalies,
+                summary.tracked_series, summary.dropped_series,
                 static_cast<double>(clock_.nowNanos()) / static_cast<double>(kNanosPerSecond)});
         }
         if (summary.skipped) {
